@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+import projects from './vitest.workspace.js';
+
+export default defineConfig({
+  test: {
+    projects,
+    // Integration tests start servers and child processes; keep the 2-core machines responsive.
+    maxWorkers: 2,
+  },
+});
