@@ -1,0 +1,15 @@
+import { isGatiError } from '@gati-framework/core';
+import { print } from './print.js';
+import { runConfigStep } from './steps/config.js';
+
+/** The demo: each step lives in ./steps and prints what it did. */
+async function main(): Promise<void> {
+  process.stdout.write('Gati quickstart — against the local emulators\n');
+  await runConfigStep(print);
+  process.stdout.write('\nDone.\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`\nquickstart failed: ${isGatiError(error) ? `[${error.code}] ` : ''}${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
