@@ -25,4 +25,6 @@ function project(name: string, root: string, extra: { testTimeout?: number; incl
 export default [
   project('repo', '.', { include: ['test/**/*.test.ts'] }),
   project('core', 'packages/core'),
+  project('cloud-emulator', 'packages/cloud-emulator'),
+  project('cloud-aws', 'packages/cloud-aws', { testTimeout: 60_000 }),
 ];
