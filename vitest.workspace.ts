@@ -4,7 +4,7 @@ import type { TestProjectConfiguration } from 'vitest/config';
 const guard = fileURLToPath(new URL('./test/loopback-guard.ts', import.meta.url));
 
 /** Source condition: tests run the TypeScript sources of sibling packages, no build needed. */
-const sourceConditions = ['@gati-framework/source', 'import', 'module', 'node', 'default'];
+const sourceConditions = ['@gati-framework/source', 'node', 'import', 'default'];
 
 function project(name: string, root: string, extra: { testTimeout?: number; include?: string[] } = {}): TestProjectConfiguration {
   return {
