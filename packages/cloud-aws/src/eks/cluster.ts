@@ -111,6 +111,8 @@ export async function ensureCluster(
         }
         return mapped;
       },
+      // Propagation retries are bounded by rolePropagationTimeoutMs, not by a count.
+      1000,
     );
   }
   const active = await op.wait(resource, async () => {

@@ -57,6 +57,7 @@ export function mapAwsError(error: unknown, what = 'AWS call'): GatiError {
     else if (name === 'AbortError') code = 'ABORTED';
   }
   const message = redact(`${what} failed: ${name}: ${e.message ?? String(error)}`);
+  hideRawResponse(error);
   return new GatiError(code, message, {
     provider: 'aws',
     cause: error,
@@ -68,4 +69,17 @@ export function mapAwsError(error: unknown, what = 'AWS call'): GatiError {
 export function isAwsError(error: unknown, ...names: string[]): boolean {
   const raw = isGatiError(error) ? error.cause : error;
   return names.includes(awsErrorName(raw));
+}
+
+/**
+ * The SDK keeps the raw HTTP exchange on `$response` (signed request headers
+ * included); make it non-enumerable so serializing the cause does not print it.
+ */
+function hideRawResponse(error: unknown): void {
+  if (typeof error !== 'object' || error === null || !Object.prototype.propertyIsEnumerable.call(error, '$response')) return;
+  try {
+    Object.defineProperty(error, '$response', { enumerable: false });
+  } catch {
+    // Frozen or exotic error objects: leave them as they are.
+  }
 }

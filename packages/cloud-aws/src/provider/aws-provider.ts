@@ -269,6 +269,7 @@ export class AWSCloudProvider implements ICloudProvider {
     return new Operation(name, options, aws?.operationTimeoutMs ?? 40 * 60_000, {
       pollIntervalMs: aws?.pollIntervalMs ?? 5000,
       maxPollIntervalMs: aws?.maxPollIntervalMs ?? 30_000,
+      retryBaseDelayMs: aws?.retryBaseDelayMs ?? 200,
     });
   }
 

@@ -10,6 +10,8 @@ export const AwsProviderConfigSchema = BaseProviderConfigSchema.extend({
   profile: z.string().min(1).optional(),
   /** SDK attempts per call before Gati's own retry takes over. Default 3. */
   maxAttempts: z.number().int().min(1).max(20).optional(),
+  /** First delay before retrying a throttled or failed call (doubles up to 25×). Default 200 ms. */
+  retryBaseDelayMs: z.number().int().min(1).optional(),
   /** First delay between status checks while waiting. Default 5000 ms. */
   pollIntervalMs: z.number().int().min(1).optional(),
   /** Largest delay between status checks. Default 30 000 ms. */
@@ -34,6 +36,7 @@ export interface ResolvedAwsConfig {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   profile?: string;
   maxAttempts: number;
+  retryBaseDelayMs: number;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
   rolePropagationTimeoutMs: number;
@@ -51,6 +54,7 @@ export function resolveAwsConfig(parsed: z.infer<typeof AwsProviderConfigSchema>
     ...(parsed.credentials ? { credentials: parsed.credentials } : {}),
     ...(parsed.profile ? { profile: parsed.profile } : {}),
     maxAttempts: parsed.maxAttempts ?? 3,
+    retryBaseDelayMs: parsed.retryBaseDelayMs ?? 200,
     pollIntervalMs: parsed.pollIntervalMs ?? 5000,
     maxPollIntervalMs: parsed.maxPollIntervalMs ?? Math.max(parsed.pollIntervalMs ?? 5000, 30_000),
     rolePropagationTimeoutMs: parsed.rolePropagationTimeoutMs ?? 120_000,

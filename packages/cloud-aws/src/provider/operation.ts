@@ -14,7 +14,7 @@ export class Operation {
     readonly name: string,
     options: OperationOptions,
     defaultTimeoutMs: number,
-    private readonly delays: { pollIntervalMs: number; maxPollIntervalMs: number },
+    private readonly delays: { pollIntervalMs: number; maxPollIntervalMs: number; retryBaseDelayMs: number },
   ) {
     this.progress = new ProgressReporter(name, options.onProgress);
     this.signal = options.signal;
@@ -36,6 +36,8 @@ export class Operation {
   call<T>(what: string, fn: () => Promise<T>, resource = what): Promise<T> {
     return retry(() => fn(), {
       operation: this.name,
+      minDelayMs: this.delays.retryBaseDelayMs,
+      maxDelayMs: this.delays.retryBaseDelayMs * 25,
       resource,
       mapError: (e) => mapAwsError(e, what),
       timeoutMs: this.remainingMs(),
@@ -46,7 +48,12 @@ export class Operation {
   }
 
   /** Waits for `check` to report done; permission errors and other non-retryable ones fail at once. */
-  wait<T>(resource: string, check: () => Promise<{ done: true; value: T } | { done: false; message?: string }>, mapError?: (e: unknown) => GatiError): Promise<T> {
+  wait<T>(
+    resource: string,
+    check: () => Promise<{ done: true; value: T } | { done: false; message?: string }>,
+    mapError?: (e: unknown) => GatiError,
+    maxRetryableErrors = 12,
+  ): Promise<T> {
     return poll(() => check(), {
       operation: this.name,
       resource,
@@ -55,7 +62,7 @@ export class Operation {
       timeoutMs: this.remainingMs(),
       mapError: mapError ?? ((e) => mapAwsError(e, `waiting for ${resource}`)),
       onProgress: this.forward(resource),
-      maxRetryableErrors: 12,
+      maxRetryableErrors,
       ...(this.signal ? { signal: this.signal } : {}),
     });
   }
