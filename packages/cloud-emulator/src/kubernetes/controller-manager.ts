@@ -99,7 +99,13 @@ export class ControllerManager {
         if (!m.deletionTimestamp) continue;
         const dependents = [type('ReplicaSet'), type('Pod')].some((dt) => s.list(dt, m.namespace).some((x) => ownedBy(x, m.uid)));
         if (dependents) {
-          for (const dt of [type('ReplicaSet'), type('Pod')]) for (const x of s.list(dt, m.namespace)) if (ownedBy(x, m.uid)) this.deleteObject(dt, x);
+          for (const x of s.list(type('Pod'), m.namespace)) if (ownedBy(x, m.uid)) this.deletePod(x);
+          // Dependents that own pods are deleted in the foreground too, so the owner outlives its pods.
+          for (const x of s.list(type('ReplicaSet'), m.namespace)) {
+            if (ownedBy(x, m.uid) && !meta(x).deletionTimestamp) {
+              s.update(type('ReplicaSet'), { ...x, metadata: { ...(x['metadata'] as JsonObject), deletionTimestamp: nowTimestamp(), finalizers: ['foregroundDeletion'] } });
+            }
+          }
         } else if (s.get(t, m.namespace, m.name)) s.delete(t, m.namespace, m.name);
       }
     }
