@@ -5,10 +5,11 @@ import { noopLogger } from '@gati-framework/core';
 import { createCertificateAuthority } from './common/certificates.js';
 import type { EmulatorModule, RunningEmulator } from './common/module.js';
 import { RequestLog } from './common/request-log.js';
+import { awsEmulatorModule } from './aws/module.js';
 import { kubernetesEmulatorModule } from './kubernetes/module.js';
 
 /** Every emulator the command can start; cloud API emulators register here as they are added. */
-export const EMULATOR_MODULES: EmulatorModule[] = [kubernetesEmulatorModule];
+export const EMULATOR_MODULES: EmulatorModule[] = [kubernetesEmulatorModule, awsEmulatorModule];
 
 function usage(): string {
   const lines = [

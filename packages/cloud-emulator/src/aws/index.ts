@@ -3,3 +3,5 @@ export { FaultInjector, type FaultDecision, type FaultOptions, type FaultRule } 
 export { DEFAULT_TIMINGS, type AwsTimings, type EksClusterBackend } from './context.js';
 export { verifySigV4, type EmulatorCredential, type SignatureCheck, type SignedRequestParts } from './sigv4.js';
 export { EKS_TOKEN_LIFETIME_MS, verifyEksToken, type EksTokenCheck } from './token.js';
+export { KubernetesClusterBackend, type KubernetesBackendOptions } from './kubernetes-backend.js';
+export { awsEmulatorModule } from './module.js';

@@ -6,6 +6,7 @@ import { Ec2Service } from './ec2.js';
 import { EksService } from './eks.js';
 import { FaultInjector, type FaultDecision, type FaultOptions } from './faults.js';
 import { IamService } from './iam.js';
+import { KubernetesClusterBackend, type KubernetesBackendOptions } from './kubernetes-backend.js';
 import { SecretsManagerService } from './secrets-manager.js';
 import { verifySigV4, type EmulatorCredential } from './sigv4.js';
 import { verifyEksToken, type EksTokenCheck } from './token.js';
@@ -27,7 +28,12 @@ export interface AwsEmulatorOptions {
   timings?: Partial<AwsTimings>;
   /** Random faults from the start (change later through `faults`). */
   faults?: FaultOptions;
-  /** The Kubernetes API behind each EKS cluster; without one, endpoints point nowhere. */
+  /**
+   * Give every EKS cluster a real (emulated) Kubernetes API that accepts only
+   * EKS tokens for it: `true` or backend options. Default off (endpoints point nowhere).
+   */
+  kubernetes?: boolean | KubernetesBackendOptions;
+  /** A custom Kubernetes API behind each EKS cluster (instead of `kubernetes`). */
   clusterBackend?: EksClusterBackend;
   /** Entries kept in the request log. Default 5000. */
   requestLogLimit?: number;
@@ -98,6 +104,8 @@ export class AwsEmulator {
   readonly iam: IamService;
   readonly ec2: Ec2Service;
   readonly secretsManager: SecretsManagerService;
+  /** The per-cluster Kubernetes APIs, when started with `kubernetes`. */
+  readonly kubernetes: KubernetesClusterBackend | undefined;
   /** Requests dropped from the bounded log. */
   droppedLogEntries = 0;
   private readonly log: AwsRequestLogEntry[] = [];
@@ -124,7 +132,13 @@ export class AwsEmulator {
     };
     this.iam = new IamService(ctx);
     this.ec2 = new Ec2Service(ctx);
-    this.eks = new EksService(ctx, this.iam, this.ec2, options.clusterBackend);
+    if (options.kubernetes && !options.clusterBackend) {
+      const backendOptions = options.kubernetes === true ? {} : options.kubernetes;
+      this.kubernetes = new KubernetesClusterBackend(this.region, (token, cluster) => this.verifyEksToken(token, cluster), { logger: this.logger, ...backendOptions });
+    } else {
+      this.kubernetes = undefined;
+    }
+    this.eks = new EksService(ctx, this.iam, this.ec2, options.clusterBackend ?? this.kubernetes);
     this.secretsManager = new SecretsManagerService(ctx);
     this.ec2.subnetInUse = (id) => this.eks.subnetInUse(id);
   }
@@ -177,12 +191,14 @@ export class AwsEmulator {
 
   async close(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    await this.kubernetes?.close();
   }
 
   private async listen(port: number): Promise<void> {

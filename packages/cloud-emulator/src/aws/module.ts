@@ -1,0 +1,49 @@
+import type { EmulatorModule } from '../common/module.js';
+import { AwsEmulator, DEFAULT_EMULATOR_CREDENTIALS } from './server.js';
+
+function intFlag(flags: Record<string, string | undefined>, name: string): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${name} must be a non-negative integer (got ${v})`);
+  return n;
+}
+
+/** The AWS API emulator (EKS with a Kubernetes API per cluster, IAM, EC2, Secrets Manager, STS) as a `gati-emulator` module. */
+export const awsEmulatorModule: EmulatorModule = {
+  name: 'aws',
+  description: 'AWS APIs (EKS, IAM, EC2, Secrets Manager, STS); every EKS cluster gets its own Kubernetes API that accepts EKS tokens',
+  flags: {
+    'aws-port': 'port of the AWS endpoint (default: a free port)',
+    'aws-region': 'region (default us-east-1)',
+    'aws-access-key-id': `access key id to accept (default ${DEFAULT_EMULATOR_CREDENTIALS.accessKeyId})`,
+    'aws-secret-access-key': 'secret key to accept (default: the documented emulator test key)',
+    'eks-create-ms': 'milliseconds from CreateCluster to ACTIVE (default 300)',
+    'nodegroup-create-ms': 'milliseconds from CreateNodegroup to ACTIVE (default 200)',
+  },
+  async start(context, flags) {
+    const port = intFlag(flags, 'aws-port');
+    const clusterCreateMs = intFlag(flags, 'eks-create-ms');
+    const nodegroupCreateMs = intFlag(flags, 'nodegroup-create-ms');
+    const credentials = {
+      accessKeyId: flags['aws-access-key-id'] ?? DEFAULT_EMULATOR_CREDENTIALS.accessKeyId,
+      secretAccessKey: flags['aws-secret-access-key'] ?? DEFAULT_EMULATOR_CREDENTIALS.secretAccessKey,
+    };
+    const emulator = await AwsEmulator.start({
+      ...(flags['aws-region'] ? { region: flags['aws-region'] } : {}),
+      ...(port !== undefined ? { port } : {}),
+      credentials: [credentials],
+      kubernetes: { ca: context.ca, logger: context.logger },
+      timings: { ...(clusterCreateMs !== undefined ? { clusterCreateMs } : {}), ...(nodegroupCreateMs !== undefined ? { nodegroupCreateMs } : {}) },
+      logger: context.logger,
+    });
+    return {
+      endpoints: () => [
+        { name: 'AWS_ENDPOINT_URL', url: emulator.endpoint },
+        { name: 'AWS_REGION', url: emulator.region },
+        { name: 'AWS_ACCESS_KEY_ID', url: credentials.accessKeyId },
+      ],
+      close: () => emulator.close(),
+    };
+  },
+};
