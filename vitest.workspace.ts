@@ -26,4 +26,5 @@ export default [
   project('repo', '.', { include: ['test/**/*.test.ts'] }),
   project('core', 'packages/core'),
   project('cloud-emulator', 'packages/cloud-emulator'),
+  project('kubernetes', 'packages/kubernetes'),
 ];
