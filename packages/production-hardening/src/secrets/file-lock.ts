@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { GatiError, sleep } from '@gati-framework/core';
 
 /** Options of {@link acquireFileLock}. */
@@ -43,7 +44,7 @@ function isStale(info: LockInfo | undefined, staleMs: number, ageMs: number): bo
 }
 
 /**
- * A cross-process lock beside `file` (`<file>.lock`, created with O_EXCL). A lock whose
+ * A cross-process lock beside `file` (`<file>.lock`, created atomically with link(2)). A lock whose
  * holder died (same host, pid gone) or that is older than `staleMs` is broken.
  * Returns the release function.
  */
@@ -55,18 +56,18 @@ export async function acquireFileLock(file: string, options: FileLockOptions = {
   const deadline = Date.now() + timeoutMs;
   let attempt = 0;
   for (;;) {
+    // Write the lock's content first, then hard-link it into place: the lock never exists half-written.
+    const tmp = join(dirname(lockPath), `.${basename(file)}.${process.pid}.${mine.nonce}.lock.tmp`);
+    await fs.writeFile(tmp, JSON.stringify({ ...mine, at: Date.now() }), { mode: 0o600 });
     try {
-      const handle = await fs.open(lockPath, 'wx', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify({ ...mine, at: Date.now() }));
-      } finally {
-        await handle.close();
-      }
+      await fs.link(tmp, lockPath);
+      await fs.rm(tmp, { force: true });
       return async () => {
         const current = await readLock(lockPath);
         if (current?.nonce === mine.nonce) await fs.rm(lockPath, { force: true });
       };
     } catch (e) {
+      await fs.rm(tmp, { force: true });
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const info = await readLock(lockPath);
