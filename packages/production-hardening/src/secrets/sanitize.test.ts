@@ -45,7 +45,7 @@ describe('Sanitizer', () => {
     const a: Record<string, unknown> = { name: 'a' };
     a['self'] = a;
     const err = new Error('login failed for password=hunter2');
-    const out = s.sanitize({ a, err, buf: Buffer.from('s3cr3t-db-pass') }) as Record<string, Record<string, unknown>>;
+    const out = s.sanitize({ a, err, buf: Buffer.from('s3cr3t-db-pass') }) as unknown as Record<string, Record<string, unknown>>;
     expect(out['a']?.['self']).toBe('[Circular]');
     expect(out['err']?.['message']).toBe('login failed for password=[REDACTED]');
     expect(out['buf']).toBe('[Buffer 14 bytes]');

@@ -3,10 +3,17 @@ import type { Sanitizer } from './sanitize.js';
 const MESSAGE = Symbol.for('message');
 const SPLAT = Symbol.for('splat');
 
+/** A log entry as winston/logform passes it to formats. */
+export interface LogInfo {
+  level: string;
+  message: unknown;
+  [key: string | symbol]: unknown;
+}
+
 /** The shape of a winston/logform format: an object with `transform(info)`. */
 export interface SanitizeFormat {
   options: Record<string, unknown>;
-  transform(info: Record<string | symbol, unknown>): Record<string | symbol, unknown>;
+  transform(info: LogInfo): LogInfo;
 }
 
 /**
