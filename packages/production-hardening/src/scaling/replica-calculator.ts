@@ -73,6 +73,9 @@ function sum(values: Iterable<number>): number {
   return s;
 }
 
+/** The controller works on int64 milli-values (Quantity.MilliValue); so do we, to round where it rounds. */
+const milli = (v: number): number => Math.round(v * 1000);
+
 /** The shared second pass: fill in missing/unready pods, recompute, refuse direction flips. */
 function finish(
   currentReplicas: number,
@@ -112,9 +115,10 @@ export function resourceUtilizationReplicas(
   const g = groupPods(pods, (options.resource ?? 'cpu') === 'cpu');
   if (g.metrics.size === 0) return undefined; // no metrics for any ready pod: the controller skips
   const ratioOf = (m: Map<string, number>): number => {
-    const used = sum(m.values());
-    const requested = sum([...m.keys()].map((p) => g.requests.get(p) ?? 0));
-    return requested > 0 ? (used * 100) / requested / targetUtilization : Number.NaN;
+    const used = sum([...m.values()].map(milli));
+    const requested = sum([...m.keys()].map((p) => milli(g.requests.get(p) ?? 0)));
+    // GetResourceUtilizationRatio: utilization is an integer percentage (truncated).
+    return requested > 0 ? Math.trunc((used * 100) / requested) / targetUtilization : Number.NaN;
   };
   const usageRatio = ratioOf(g.metrics);
   if (!Number.isFinite(usageRatio)) return undefined; // missing requests: the controller refuses
@@ -128,7 +132,8 @@ export function averageValueReplicas(currentReplicas: number, pods: PodSample[],
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const g = groupPods(pods, options.readinessMatters ?? false);
   if (g.metrics.size === 0 || targetAverage <= 0) return undefined;
-  const ratioOf = (m: Map<string, number>): number => sum(m.values()) / m.size / targetAverage;
+  // GetMetricUsageRatio: integer average of milli-values over the target's milli-value.
+  const ratioOf = (m: Map<string, number>): number => Math.trunc(sum([...m.values()].map(milli)) / m.size) / milli(targetAverage);
   const usageRatio = ratioOf(g.metrics);
   const replicas = finish(currentReplicas, g, usageRatio, tolerance, () => targetAverage, ratioOf);
   return { replicas, usageRatio, usage: usageRatio * targetAverage };

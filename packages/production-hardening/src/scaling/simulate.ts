@@ -60,7 +60,8 @@ export function simulateAutoscaling(options: SimulationOptions): SimulationStep[
   options.trace.forEach((load, i) => {
     const t = i * interval;
     const ready = pods.filter((p) => p.readyAt <= t);
-    const perPod = ready.length ? load / ready.length : 0;
+    // Truncate to milli-units so the pods' total never exceeds the load.
+    const perPod = ready.length ? Math.floor((load * 1000) / ready.length) / 1000 : 0;
     const samples: PodSample[] = pods.map((p) => (p.readyAt <= t ? { name: p.name, value: perPod, request, ready: true } : { name: p.name, request, ready: false, value: 0 }));
     const observations = spec.metrics.map((m) => (m.type === 'Object' || m.type === 'External' ? { value: load, pods: samples } : { pods: samples }));
     const result = controller.step({ now: t, currentReplicas: pods.length, observations });
