@@ -27,4 +27,5 @@ export default [
   project('core', 'packages/core'),
   project('cloud-emulator', 'packages/cloud-emulator'),
   project('kubernetes', 'packages/kubernetes'),
+  project('production-hardening', 'packages/production-hardening', { testTimeout: 60_000 }),
 ];
