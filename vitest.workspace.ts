@@ -26,5 +26,7 @@ export default [
   project('repo', '.', { include: ['test/**/*.test.ts'] }),
   project('core', 'packages/core'),
   project('cloud-emulator', 'packages/cloud-emulator'),
+  project('kubernetes', 'packages/kubernetes'),
+  project('production-hardening', 'packages/production-hardening', { testTimeout: 60_000 }),
   project('cloud-aws', 'packages/cloud-aws', { testTimeout: 60_000 }),
 ];
