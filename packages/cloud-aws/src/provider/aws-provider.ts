@@ -35,6 +35,7 @@ import { createClients, destroyClients, type AwsClients } from './clients.js';
 import { AwsProviderConfigSchema, resolveAwsConfig, type AwsProviderConfig, type ResolvedAwsConfig } from './config.js';
 import { Operation } from './operation.js';
 import { createAwsLoadBalancer, deleteAwsLoadBalancer } from '../load-balancer/load-balancer.js';
+import { KubeClient } from '@gati-framework/kubernetes';
 
 /**
  * The AWS provider: EKS clusters with their IAM roles, VPC and managed node
@@ -241,6 +242,11 @@ export class AWSCloudProvider implements ICloudProvider {
     if (this.clients) destroyClients(this.clients);
     this.clients = undefined;
     this.config = undefined;
+  }
+
+  /** A Kubernetes client for the cluster, authenticated with a freshly minted EKS token. */
+  async kubeClient(clusterName: string): Promise<KubeClient> {
+    return KubeClient.fromKubeconfig(await this.getKubeconfig(clusterName, { auth: 'token' }), { logger: this.logger });
   }
 
   /** The ACTIVE cluster's description (endpoint and CA), or NOT_FOUND / CONFLICT. */

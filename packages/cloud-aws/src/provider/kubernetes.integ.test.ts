@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { AwsEmulator } from '@gati-framework/cloud-emulator/aws';
+import type { ProgressEvent } from '@gati-framework/core';
+import { expectGatiError } from '@gati-framework/core/testing';
+import { KubeClient } from '@gati-framework/kubernetes';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSCloudProvider, mintEksToken } from '../index.js';
@@ -43,8 +46,6 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gati-aws-'));
 });
 afterAll(async () => {
-  await provider.deleteCluster('kube-a');
-  await provider.deleteCluster('kube-b');
   await provider.close();
   await emu.close();
   rmSync(dir, { recursive: true, force: true });
@@ -86,5 +87,86 @@ describe('EKS clusters expose a Kubernetes API that accepts only their own token
     const { stringify } = await import('yaml');
     writeFileSync(wrongFile, stringify(wrong), { mode: 0o600 });
     await expect(run('kubectl', ['--kubeconfig', wrongFile, 'get', 'configmaps'])).rejects.toMatchObject({ stderr: expect.stringMatching(/Unauthorized|must be logged in/i) });
+  });
+});
+
+describe('@gati-framework/kubernetes and load balancers on an EKS cluster', () => {
+  it('KubeClient with the minted-token kubeconfig applies and reads objects', async () => {
+    const kube = KubeClient.fromKubeconfig(await provider.getKubeconfig('kube-a', { auth: 'token' }));
+    const [result] = await kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'via-gati', namespace: 'default' }, data: { answer: '42' } }]);
+    expect(result?.action).toBe('created');
+    const got = await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'via-gati', namespace: 'default' });
+    expect(got?.['data']).toEqual({ answer: '42' });
+  });
+
+  it('application: an ALB Ingress (class alb, scheme, ip targets, health check, TLS redirect) and its address', async () => {
+    const events: ProgressEvent[] = [];
+    const info = await provider.createLoadBalancer(
+      {
+        clusterName: 'kube-a',
+        name: 'shop-web',
+        type: 'application',
+        selector: { app: 'shop' },
+        port: 80,
+        targetPort: 8080,
+        healthCheck: { path: '/healthz', intervalSeconds: 10, timeoutSeconds: 3 },
+        ssl: { certificateId: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' },
+      },
+      { onProgress: (e) => events.push(e) },
+    );
+    expect(info).toMatchObject({ name: 'shop-web', namespace: 'default', clusterName: 'kube-a', type: 'application', status: 'ACTIVE' });
+    expect(info.endpoint).toMatch(/^k8s-default-shop-web-[0-9a-f]{16}\.elb\.us-east-1\.amazonaws\.com$/);
+    expect(events[0]?.phase).toBe('started');
+    expect(events.at(-1)?.phase).toBe('succeeded');
+    const api = emu.kubernetes?.api('kube-a');
+    const ingress = api?.getObject('Ingress', 'default', 'shop-web') as { metadata: { annotations: Record<string, string> }; spec: { ingressClassName: string; rules: { http: { paths: { backend: { service: { name: string; port: { number: number } } } }[] } }[] } };
+    expect(ingress.spec.ingressClassName).toBe('alb');
+    expect(ingress.metadata.annotations).toMatchObject({
+      'alb.ingress.kubernetes.io/scheme': 'internet-facing',
+      'alb.ingress.kubernetes.io/target-type': 'ip',
+      'alb.ingress.kubernetes.io/healthcheck-path': '/healthz',
+      'alb.ingress.kubernetes.io/healthcheck-interval-seconds': '10',
+      'alb.ingress.kubernetes.io/healthcheck-timeout-seconds': '3',
+      'alb.ingress.kubernetes.io/healthy-threshold-count': '2',
+      'alb.ingress.kubernetes.io/unhealthy-threshold-count': '2',
+      'alb.ingress.kubernetes.io/certificate-arn': 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+      'alb.ingress.kubernetes.io/ssl-redirect': '443',
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTP":80},{"HTTPS":443}]',
+    });
+    expect(ingress.spec.rules[0]?.http.paths[0]?.backend.service).toEqual({ name: 'shop-web', port: { number: 8080 } });
+    expect(api?.getObject('Service', 'default', 'shop-web')).toMatchObject({ spec: { type: 'ClusterIP', selector: { app: 'shop' } } });
+
+    await provider.deleteLoadBalancer({ clusterName: 'kube-a', name: 'shop-web' });
+    expect(api?.getObject('Ingress', 'default', 'shop-web')).toBeUndefined();
+    expect(api?.getObject('Service', 'default', 'shop-web')).toBeUndefined();
+    await expectGatiError(provider.deleteLoadBalancer({ clusterName: 'kube-a', name: 'shop-web' }), 'NOT_FOUND');
+  });
+
+  it('network: an NLB Service fronting an existing Service, internal scheme', async () => {
+    const kube = await provider.kubeClient('kube-a');
+    await kube.apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'default' }, spec: { selector: { app: 'api' }, ports: [{ port: 9000, targetPort: 9000 }] } }]);
+    const info = await provider.createLoadBalancer({ clusterName: 'kube-a', name: 'api-nlb', type: 'network', scheme: 'internal', serviceName: 'api', port: 443, targetPort: 9000 });
+    expect(info.endpoint).toMatch(/\.elb\.us-east-1\.amazonaws\.com$/);
+    const svc = emu.kubernetes?.api('kube-a')?.getObject('Service', 'default', 'api-nlb') as { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> };
+    expect(svc.spec).toMatchObject({ type: 'LoadBalancer', loadBalancerClass: 'service.k8s.aws/nlb', selector: { app: 'api' }, ports: [{ port: 443, targetPort: 9000, protocol: 'TCP' }] });
+    expect(svc.metadata.annotations).toMatchObject({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+    });
+    await provider.deleteLoadBalancer({ clusterName: 'kube-a', name: 'api-nlb' });
+    expect(emu.kubernetes?.api('kube-a')?.getObject('Service', 'default', 'api')).toBeDefined();
+    await expectGatiError(provider.createLoadBalancer({ clusterName: 'kube-a', name: 'ghost', type: 'network', serviceName: 'missing', port: 80, targetPort: 80 }), 'NOT_FOUND');
+  });
+
+  it('deleting both clusters leaves the emulator inventory empty and stops their API servers', async () => {
+    const server = emu.kubernetes?.api('kube-a')?.url;
+    await provider.deleteCluster('kube-a');
+    await provider.deleteCluster('kube-b');
+    const inv = emu.inventory();
+    expect([inv.clusters, inv.nodegroups, inv.roles, inv.vpcs, inv.subnets, inv.internetGateways, inv.routeTables, inv.secrets]).toEqual([[], [], [], [], [], [], [], []]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(emu.kubernetes?.api('kube-a')).toBeUndefined();
+    expect(server).toBeDefined();
   });
 });

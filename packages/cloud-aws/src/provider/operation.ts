@@ -26,7 +26,7 @@ export class Operation {
   }
 
   /** Forwards only the waiting lines of a nested poll, under this operation's resource name. */
-  private forward(resource: string): PollOptions['onProgress'] {
+  forward(resource: string): PollOptions['onProgress'] {
     return (e) => {
       if (e.phase === 'waiting') this.progress.emit(resource, 'waiting', e.message);
     };
