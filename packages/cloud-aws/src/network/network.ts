@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { GatiError, invalidConfigError, type ClusterConfig, type PlanStep } from '@gati-framework/core';
 import { isAwsError } from '../errors/map-error.js';
-import { fromTagList, ownershipTags, TAG_CLUSTER, TAG_COMPONENT, TAG_MANAGED_BY, MANAGED_BY, splitCidr } from '../provider/naming.js';
+import { ownershipTags, TAG_CLUSTER, TAG_COMPONENT, TAG_MANAGED_BY, MANAGED_BY, splitCidr } from '../provider/naming.js';
 import { ensure, type Operation } from '../provider/operation.js';
 
 export const DEFAULT_VPC_CIDR = '192.168.0.0/16';

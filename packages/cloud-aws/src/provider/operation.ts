@@ -1,4 +1,4 @@
-import { GatiError, poll, ProgressReporter, retry, type OperationOptions, type PollOptions, type ProgressPhase } from '@gati-framework/core';
+import { type GatiError, poll, ProgressReporter, retry, type OperationOptions, type PollOptions, type ProgressPhase } from '@gati-framework/core';
 import { isAwsError, mapAwsError } from '../errors/map-error.js';
 
 /**
