@@ -6,5 +6,7 @@ export default defineConfig({
     projects,
     // Integration tests start servers and child processes; keep the 2-core machines responsive.
     maxWorkers: 2,
+    // CI counts results from this JSON report, not from the console summary.
+    reporters: ['default', ['json', { outputFile: process.env['GATI_TEST_REPORT'] ?? '.vitest-report.json' }]],
   },
 });
