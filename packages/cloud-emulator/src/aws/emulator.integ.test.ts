@@ -207,7 +207,7 @@ describe('AWS emulator through the AWS SDK v3 clients', () => {
   });
 
   it('seeded random faults are reproducible', async () => {
-    const { FaultInjector } = await import('./faults.js');
+    const { FaultInjector } = await import('../common/faults.js');
     const run = (): string[] => {
       const f = new FaultInjector({ seed: 42, throttleRate: 0.3, serverErrorRate: 0.05 });
       return Array.from({ length: 200 }, () => f.decide('eks:DescribeCluster', false).kind);

@@ -1,5 +1,5 @@
 export { AwsEmulator, DEFAULT_EMULATOR_CREDENTIALS, type AwsEmulatorOptions, type AwsInventory, type AwsRequestLogEntry } from './server.js';
-export { FaultInjector, type FaultDecision, type FaultOptions, type FaultRule } from './faults.js';
+export { FaultInjector, type FaultDecision, type FaultOptions, type FaultRule } from '../common/faults.js';
 export { DEFAULT_TIMINGS, type AwsTimings, type EksClusterBackend } from './context.js';
 export { verifySigV4, type EmulatorCredential, type SignatureCheck, type SignedRequestParts } from './sigv4.js';
 export { EKS_TOKEN_LIFETIME_MS, verifyEksToken, type EksTokenCheck } from './token.js';

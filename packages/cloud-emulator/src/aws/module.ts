@@ -36,6 +36,7 @@ export const awsEmulatorModule: EmulatorModule = {
       kubernetes: { ca: context.ca, logger: context.logger },
       timings: { ...(clusterCreateMs !== undefined ? { clusterCreateMs } : {}), ...(nodegroupCreateMs !== undefined ? { nodegroupCreateMs } : {}) },
       logger: context.logger,
+      sharedRequestLog: context.requestLog,
     });
     return {
       endpoints: () => [

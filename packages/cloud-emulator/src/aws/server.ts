@@ -4,7 +4,8 @@ import { noopLogger, type Logger } from '@gati-framework/core';
 import { DEFAULT_TIMINGS, type AwsContext, type AwsTimings, type EksClusterBackend } from './context.js';
 import { Ec2Service } from './ec2.js';
 import { EksService } from './eks.js';
-import { FaultInjector, type FaultDecision, type FaultOptions } from './faults.js';
+import { FaultInjector, type FaultDecision, type FaultOptions } from '../common/faults.js';
+import type { RequestLog } from '../common/request-log.js';
 import { IamService } from './iam.js';
 import { KubernetesClusterBackend, type KubernetesBackendOptions } from './kubernetes-backend.js';
 import { SecretsManagerService } from './secrets-manager.js';
@@ -35,6 +36,8 @@ export interface AwsEmulatorOptions {
   kubernetes?: boolean | KubernetesBackendOptions;
   /** A custom Kubernetes API behind each EKS cluster (instead of `kubernetes`). */
   clusterBackend?: EksClusterBackend;
+  /** A shared request log (the CLI's) that also gets every request, as `aws:<service>`. */
+  sharedRequestLog?: RequestLog;
   /** Entries kept in the request log. Default 5000. */
   requestLogLimit?: number;
   /** Port on 127.0.0.1. Default 0 (any free port). */
@@ -110,6 +113,7 @@ export class AwsEmulator {
   droppedLogEntries = 0;
   private readonly log: AwsRequestLogEntry[] = [];
   private readonly logLimit: number;
+  private readonly shared: RequestLog | undefined;
   private readonly verify: boolean;
   private readonly logger: Logger;
   private server: Server | undefined;
@@ -121,6 +125,7 @@ export class AwsEmulator {
     this.credentials = options.credentials ?? [DEFAULT_EMULATOR_CREDENTIALS];
     this.verify = options.verifySignatures ?? true;
     this.logLimit = options.requestLogLimit ?? 5000;
+    this.shared = options.sharedRequestLog;
     this.logger = options.logger ?? noopLogger;
     this.faults = new FaultInjector(options.faults);
     const ctx: AwsContext = {
@@ -250,6 +255,7 @@ export class AwsEmulator {
       entry.status = status;
       entry.durationMs = Math.round(performance.now() - started);
       this.record(entry);
+      this.shared?.record({ at: entry.at, service: `aws:${route.service}`, method, path: url.pathname, query: '', status, durationMs: entry.durationMs, operation: route.action });
       res.writeHead(status, { 'x-amzn-requestid': requestId(), 'content-length': String(Buffer.byteLength(payload)), ...headers }).end(payload);
     };
     const fail = (error: AwsApiError): void => {

@@ -1,3 +1,7 @@
+/**
+ * Fault injection shared by the cloud emulators: seeded random throttling, 5xx
+ * and lost responses, added latency, and targeted rules by `service:Action`.
+ */
 /** Settings of the fault injector; every rate is a probability in [0, 1]. */
 export interface FaultOptions {
   /** Seed of the pseudo-random sequence, so a failing run can be replayed. Default 1. */
