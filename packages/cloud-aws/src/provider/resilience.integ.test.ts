@@ -204,3 +204,35 @@ describe('AWSCloudProvider against the AWS emulator', () => {
     await bad.close();
   });
 });
+
+describe('endpoint discovery', () => {
+  it('honours AWS_ENDPOINT_URL when no endpoint option is given', async () => {
+    const saved = process.env['AWS_ENDPOINT_URL'];
+    process.env['AWS_ENDPOINT_URL'] = emu.endpoint;
+    try {
+      const { endpoint: _omit, ...rest } = providerConfig(emu);
+      const viaEnv = new AWSCloudProvider();
+      await viaEnv.initialize(rest);
+      await expectGatiError(viaEnv.getCluster('via-env'), 'NOT_FOUND');
+      expect(emu.requests({ action: 'DescribeCluster' })).toHaveLength(1);
+      await viaEnv.close();
+    } finally {
+      if (saved === undefined) delete process.env['AWS_ENDPOINT_URL'];
+      else process.env['AWS_ENDPOINT_URL'] = saved;
+    }
+  });
+
+  it('refuses to start without a region, and validates the provider config', async () => {
+    const saved = [process.env['AWS_REGION'], process.env['AWS_DEFAULT_REGION']];
+    delete process.env['AWS_REGION'];
+    delete process.env['AWS_DEFAULT_REGION'];
+    try {
+      await expectGatiError(new AWSCloudProvider().initialize({}), 'INVALID_CONFIG');
+    } finally {
+      if (saved[0] !== undefined) process.env['AWS_REGION'] = saved[0];
+      if (saved[1] !== undefined) process.env['AWS_DEFAULT_REGION'] = saved[1];
+    }
+    await expectGatiError(new AWSCloudProvider().initialize({ region: 'us-east-1', endpoint: 'not a url' }), 'INVALID_CONFIG');
+    await expectGatiError(provider.createCluster({ ...cluster('other-region'), region: 'eu-west-1' }), 'INVALID_CONFIG');
+  });
+});
