@@ -1,14 +1,13 @@
 import { GatiError, LoadBalancerConfigSchema, LoadBalancerRefSchema, parseConfig, type LoadBalancerConfigInput, type LoadBalancerInfo, type LoadBalancerRef } from '@gati-framework/core';
 import type { KubeClient, KubeObject } from '@gati-framework/kubernetes';
 import type { Operation } from '../provider/operation.js';
-import { albIngress, backendService, nlbService } from './manifests.js';
+import { albIngress, backendService, LOAD_BALANCER_LABEL, nlbService } from './manifests.js';
 
 /** What the load balancer functions need from the provider. */
 export interface KubeAccess {
   kubeClient(clusterName: string): Promise<KubeClient>;
 }
 
-const MANAGED_BY = 'app.kubernetes.io/managed-by';
 
 /**
  * `application` → an ALB Ingress (plus a ClusterIP Service when only a pod
@@ -63,7 +62,7 @@ export async function deleteAwsLoadBalancer(access: KubeAccess, input: LoadBalan
   const serviceRef = { apiVersion: 'v1', kind: 'Service', name: ref.name, namespace: ref.namespace };
   const ingress = await kube.get(ingressRef, signal);
   const service = await kube.get(serviceRef, signal);
-  const ours = (o: KubeObject | undefined): boolean => o?.metadata.labels?.[MANAGED_BY] === 'gati';
+  const ours = (o: KubeObject | undefined): boolean => o?.metadata.labels?.[LOAD_BALANCER_LABEL] === ref.name;
   if (!ours(ingress) && !ours(service)) {
     throw new GatiError('NOT_FOUND', `No load balancer "${ref.namespace}/${ref.name}" made by Gati in cluster ${ref.clusterName}.`, { provider: 'aws' });
   }
@@ -71,4 +70,28 @@ export async function deleteAwsLoadBalancer(access: KubeAccess, input: LoadBalan
   if (ours(ingress)) await kube.delete(ingressRef, wait);
   if (ours(service)) await kube.delete(serviceRef, wait);
   op.step(resource, 'succeeded', 'deleted');
+}
+
+/**
+ * Deletes every load balancer Gati made in the cluster (all namespaces) and waits
+ * until they are gone, so the controller removes the ELBs before the VPC goes.
+ * Returns how many objects were deleted.
+ */
+export async function deleteAllAwsLoadBalancers(kube: KubeClient, op: Operation, clusterName: string): Promise<number> {
+  const signal = op.signal ? { signal: op.signal } : {};
+  let deleted = 0;
+  for (const [apiVersion, kind] of [
+    ['networking.k8s.io/v1', 'Ingress'],
+    ['v1', 'Service'],
+  ] as const) {
+    const objects = await kube.list({ apiVersion, kind, labelSelector: LOAD_BALANCER_LABEL }, signal);
+    for (const o of objects) {
+      const resource = `load-balancer/${clusterName}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+      op.step(resource, 'started', `deleting ${kind} ${o.metadata.name}`);
+      await kube.delete({ apiVersion, kind, name: o.metadata.name, namespace: o.metadata.namespace ?? 'default' }, { ...signal, timeoutMs: op.remainingMs(), onProgress: op.forward(resource) });
+      op.step(resource, 'succeeded', 'deleted');
+      deleted++;
+    }
+  }
+  return deleted;
 }

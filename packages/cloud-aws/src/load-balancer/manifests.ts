@@ -3,7 +3,12 @@ import type { LoadBalancerConfig } from '@gati-framework/core';
 /** A Kubernetes object as plain JSON. */
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, unknown> };
 
-const MANAGED = { 'app.kubernetes.io/managed-by': 'gati' };
+/** Label on every object a Gati load balancer consists of; its value is the load balancer's name. */
+export const LOAD_BALANCER_LABEL = 'gati.dev/load-balancer';
+
+function labels(lb: LoadBalancerConfig): Record<string, string> {
+  return { 'app.kubernetes.io/managed-by': 'gati', [LOAD_BALANCER_LABEL]: lb.name };
+}
 const ALB = 'alb.ingress.kubernetes.io';
 const NLB = 'service.beta.kubernetes.io';
 
@@ -12,7 +17,7 @@ export function backendService(lb: LoadBalancerConfig): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: lb.name, namespace: lb.namespace, labels: { ...MANAGED } },
+    metadata: { name: lb.name, namespace: lb.namespace, labels: labels(lb) },
     spec: { type: 'ClusterIP', selector: lb.selector ?? {}, ports: [{ name: 'http', port: lb.targetPort, targetPort: lb.targetPort, protocol: 'TCP' }] },
   };
 }
@@ -47,7 +52,7 @@ export function albIngress(lb: LoadBalancerConfig): KubeObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: { name: lb.name, namespace: lb.namespace, labels: { ...MANAGED }, annotations },
+    metadata: { name: lb.name, namespace: lb.namespace, labels: labels(lb), annotations },
     spec: {
       ingressClassName: 'alb',
       rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: lb.serviceName ?? lb.name, port: { number: lb.targetPort } } } }] } }],
@@ -79,7 +84,7 @@ export function nlbService(lb: LoadBalancerConfig, selector: Record<string, stri
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: lb.name, namespace: lb.namespace, labels: { ...MANAGED }, annotations },
+    metadata: { name: lb.name, namespace: lb.namespace, labels: labels(lb), annotations },
     spec: {
       type: 'LoadBalancer',
       loadBalancerClass: 'service.k8s.aws/nlb',

@@ -103,7 +103,7 @@ async function findSubnet(op: Operation, ec2: EC2Client, vpcId: string, clusterN
  * cluster's own VPC: public and private subnets in each zone, tagged for
  * load balancers, an internet gateway and a public route table.
  */
-export async function ensureNetwork(op: Operation, ec2: EC2Client, config: ClusterConfig, zoneCount: number): Promise<ClusterNetwork> {
+export async function ensureNetwork(op: Operation, ec2: EC2Client, ec2Once: EC2Client, config: ClusterConfig, zoneCount: number): Promise<ClusterNetwork> {
   if (config.network?.subnetIds) return checkGivenSubnets(op, ec2, config.network.subnetIds);
   const name = config.name;
   const cidr = config.network?.cidrBlock ?? DEFAULT_VPC_CIDR;
@@ -116,7 +116,7 @@ export async function ensureNetwork(op: Operation, ec2: EC2Client, config: Clust
     resource: vpcResource,
     find: () => findVpc(op, ec2, name),
     create: async () =>
-      (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr, TagSpecifications: tagSpec('vpc', { Name: `${name}-vpc`, ...ownershipTags(name, 'vpc', userTags) }) }), { abortSignal: op.signal })).Vpc
+      (await ec2Once.send(new CreateVpcCommand({ CidrBlock: cidr, TagSpecifications: tagSpec('vpc', { Name: `${name}-vpc`, ...ownershipTags(name, 'vpc', userTags) }) }), { abortSignal: op.signal })).Vpc
         ?.VpcId ?? '',
   });
   op.step(vpcResource, 'succeeded', `${created ? 'created' : 'reused'} ${vpcId}`);
@@ -157,13 +157,13 @@ export async function ensureNetwork(op: Operation, ec2: EC2Client, config: Clust
       op.step(resource, 'succeeded', `${subnetCreated ? 'created' : 'reused'} ${id}`);
     }
   }
-  await ensurePublicRouting(op, ec2, name, vpcId, publicIds, userTags);
+  await ensurePublicRouting(op, ec2, ec2Once, name, vpcId, publicIds, userTags);
   const nodeSubnetIds = config.network?.privateNetworking ? privateIds : publicIds;
   return { vpcId, subnetIds: [...publicIds, ...privateIds], nodeSubnetIds, zones, created };
 }
 
 /** An internet gateway and a route table sending 0.0.0.0/0 to it, associated with the public subnets. */
-async function ensurePublicRouting(op: Operation, ec2: EC2Client, name: string, vpcId: string, publicIds: string[], userTags: Record<string, string>): Promise<void> {
+async function ensurePublicRouting(op: Operation, ec2: EC2Client, ec2Once: EC2Client, name: string, vpcId: string, publicIds: string[], userTags: Record<string, string>): Promise<void> {
   const igwResource = `internet-gateway/${name}`;
   op.step(igwResource, 'started', 'ensuring internet gateway');
   const { value: igwId } = await ensure(op, {
@@ -171,7 +171,7 @@ async function ensurePublicRouting(op: Operation, ec2: EC2Client, name: string, 
     resource: igwResource,
     find: async () => (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: ownerFilters(name, 'internet-gateway') }), { abortSignal: op.signal })).InternetGateways?.[0]?.InternetGatewayId,
     create: async () =>
-      (await ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpec('internet-gateway', { Name: `${name}-igw`, ...ownershipTags(name, 'internet-gateway', userTags) }) }), { abortSignal: op.signal }))
+      (await ec2Once.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpec('internet-gateway', { Name: `${name}-igw`, ...ownershipTags(name, 'internet-gateway', userTags) }) }), { abortSignal: op.signal }))
         .InternetGateway?.InternetGatewayId ?? '',
   });
   const igw = (await op.call('describing the internet gateway', () => ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igwId] }), { abortSignal: op.signal }), igwResource))
@@ -192,7 +192,7 @@ async function ensurePublicRouting(op: Operation, ec2: EC2Client, name: string, 
     resource: rtResource,
     find: async () => (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, ...ownerFilters(name, 'route-table-public')] }), { abortSignal: op.signal })).RouteTables?.[0]?.RouteTableId,
     create: async () =>
-      (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: tagSpec('route-table', { Name: `${name}-public`, ...ownershipTags(name, 'route-table-public', userTags) }) }), { abortSignal: op.signal }))
+      (await ec2Once.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: tagSpec('route-table', { Name: `${name}-public`, ...ownershipTags(name, 'route-table-public', userTags) }) }), { abortSignal: op.signal }))
         .RouteTable?.RouteTableId ?? '',
   });
   const table = (await op.call('describing the route table', () => ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtId] }), { abortSignal: op.signal }), rtResource)).RouteTables?.[0];

@@ -34,7 +34,7 @@ import { deleteSecret, retrieveSecret, storeSecret } from '../secrets/secrets.js
 import { createClients, destroyClients, type AwsClients } from './clients.js';
 import { AwsProviderConfigSchema, resolveAwsConfig, type AwsProviderConfig, type ResolvedAwsConfig } from './config.js';
 import { Operation } from './operation.js';
-import { createAwsLoadBalancer, deleteAwsLoadBalancer } from '../load-balancer/load-balancer.js';
+import { createAwsLoadBalancer, deleteAllAwsLoadBalancers, deleteAwsLoadBalancer } from '../load-balancer/load-balancer.js';
 import { KubeClient } from '@gati-framework/kubernetes';
 
 /**
@@ -97,7 +97,7 @@ export class AWSCloudProvider implements ICloudProvider {
       done.push(`cluster role ${clusterRoleArn}`);
       const nodeRoleArn = await ensureRole(op, clients.iam, owner, 'node');
       done.push(`node role ${nodeRoleArn}`);
-      const network = await ensureNetwork(op, clients.ec2, config, aws.zoneCount);
+      const network = await ensureNetwork(op, clients.ec2, clients.ec2Once, config, aws.zoneCount);
       done.push(`network ${network.vpcId} (${network.subnetIds.length} subnets in ${network.zones.join(', ')})`);
       const cluster = await ensureCluster(op, clients.eks, config, {
         roleArn: clusterRoleArn,
@@ -135,6 +135,7 @@ export class AWSCloudProvider implements ICloudProvider {
     const top = `cluster/${name}`;
     op.step(top, 'started', `deleting EKS cluster ${name} and what Gati created for it`);
     try {
+      await this.deleteLoadBalancersOf(op, clients, name);
       const hadCluster = await deleteEks(op, clients.eks, name);
       const owner = { name, region: aws.region };
       const hadClusterRole = await deleteOwnedRole(op, clients.iam, owner, 'cluster');
@@ -148,6 +149,23 @@ export class AWSCloudProvider implements ICloudProvider {
       const mapped = mapAwsError(error, `deleting cluster ${name}`);
       op.step(top, 'failed', mapped.message);
       throw mapped;
+    }
+  }
+
+  /**
+   * Load balancers first: their ELBs live in the VPC and would block its deletion.
+   * An unreachable API server (private endpoint, revoked access) is logged and skipped.
+   */
+  private async deleteLoadBalancersOf(op: Operation, clients: AwsClients, name: string): Promise<void> {
+    const cluster = await op.call(`describing cluster ${name}`, () => describeCluster(clients.eks, name, op.signal));
+    if (cluster?.status !== 'ACTIVE') return;
+    try {
+      const count = await deleteAllAwsLoadBalancers(await this.kubeClient(name), op, name);
+      if (count > 0) this.logger.info('deleted load balancers before the cluster', { cluster: name, count });
+    } catch (error) {
+      const mapped = mapAwsError(error, `deleting the load balancers of ${name}`);
+      if (mapped.code === 'ABORTED' || mapped.code === 'TIMEOUT' || mapped.code === 'PERMISSION_DENIED') throw mapped;
+      this.logger.warn('could not reach the cluster to delete its load balancers; continuing', { cluster: name, code: mapped.code, error: mapped.message });
     }
   }
 

@@ -10,6 +10,13 @@ export interface AwsClients {
   eks: EKSClient;
   iam: IAMClient;
   ec2: EC2Client;
+  /**
+   * EC2 without SDK retries, for creates that have no idempotency token
+   * (CreateVpc, CreateInternetGateway, CreateRouteTable): a retried request whose
+   * first answer was lost would create a second resource. Gati's own retry looks
+   * the resource up before creating again.
+   */
+  ec2Once: EC2Client;
   secrets: SecretsManagerClient;
   sts: STSClient;
 }
@@ -26,6 +33,7 @@ export function createClients(config: ResolvedAwsConfig): AwsClients {
     eks: new EKSClient(common),
     iam: new IAMClient(common),
     ec2: new EC2Client(common),
+    ec2Once: new EC2Client({ ...common, maxAttempts: 1 }),
     secrets: new SecretsManagerClient(common),
     sts: new STSClient(common),
   };

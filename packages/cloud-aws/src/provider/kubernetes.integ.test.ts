@@ -159,10 +159,18 @@ describe('@gati-framework/kubernetes and load balancers on an EKS cluster', () =
     await expectGatiError(provider.createLoadBalancer({ clusterName: 'kube-a', name: 'ghost', type: 'network', serviceName: 'missing', port: 80, targetPort: 80 }), 'NOT_FOUND');
   });
 
-  it('deleting both clusters leaves the emulator inventory empty and stops their API servers', async () => {
+  it('deleting both clusters removes their load balancers first, leaves the inventory empty and stops their API servers', async () => {
     const server = emu.kubernetes?.api('kube-a')?.url;
+    await provider.createLoadBalancer({ clusterName: 'kube-b', name: 'left-over', namespace: 'kube-public', type: 'network', selector: { app: 'x' }, port: 80, targetPort: 80 });
+    const kube = await provider.kubeClient('kube-b');
+    await kube.apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app-svc', namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'gati' } }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } }]);
+    const apiB = emu.kubernetes?.api('kube-b');
     await provider.deleteCluster('kube-a');
-    await provider.deleteCluster('kube-b');
+    const events: ProgressEvent[] = [];
+    await provider.deleteCluster('kube-b', { onProgress: (e) => events.push(e) });
+    expect(events.some((e) => e.resource === 'load-balancer/kube-b/kube-public/left-over' && e.phase === 'succeeded')).toBe(true);
+    expect(apiB?.getObject('Service', 'kube-public', 'left-over')).toBeUndefined();
+    expect(apiB?.getObject('Service', 'default', 'app-svc')).toBeDefined(); // not a load balancer: left alone
     const inv = emu.inventory();
     expect([inv.clusters, inv.nodegroups, inv.roles, inv.vpcs, inv.subnets, inv.internetGateways, inv.routeTables, inv.secrets]).toEqual([[], [], [], [], [], [], [], []]);
     await new Promise((r) => setTimeout(r, 50));

@@ -128,6 +128,23 @@ describe('AWSCloudProvider against the AWS emulator', () => {
     expectEmpty();
   }, 90_000);
 
+  it('a create whose response is lost is not repeated: every retry looks the resource up first', async () => {
+    for (const action of ['iam:CreateRole', 'ec2:CreateVpc', 'ec2:CreateSubnet', 'ec2:CreateInternetGateway', 'ec2:CreateRouteTable', 'eks:CreateCluster', 'eks:CreateNodegroup']) {
+      emu.faults.addRule({ match: new RegExp(`^${action}$`), error: 'LostResponse', times: 1 });
+    }
+    await provider.createCluster(cluster('lost'));
+    expect(emu.faults.injected.lostResponse).toBe(7);
+    expectOneCluster('lost');
+    // EC2 creates without an idempotency token were sent exactly once (answered 500); the retry found them.
+    for (const action of ['CreateVpc', 'CreateInternetGateway', 'CreateRouteTable']) {
+      expect(emu.requests({ action }).map((e) => e.errorCode), action).toEqual(['InternalError']);
+    }
+    // EKS creates may be re-sent by the SDK: the same clientRequestToken gets the same cluster back.
+    expect(emu.requests({ action: 'CreateCluster' }).map((e) => e.status)).toEqual([500, 200]);
+    await provider.deleteCluster('lost');
+    expectEmpty();
+  });
+
   it('resumes after a failure midway without duplicates, and the failure says what exists', async () => {
     emu.faults.addRule({ match: /^eks:CreateNodegroup$/, error: 'AccessDenied', times: 1 });
     const error = await expectGatiError(provider.createCluster(cluster('resume')), 'PERMISSION_DENIED');

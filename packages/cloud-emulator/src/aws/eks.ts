@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AwsContext, EksClusterBackend } from './context.js';
 import type { Ec2Service } from './ec2.js';
 import type { IamService } from './iam.js';
@@ -197,7 +197,9 @@ export class EksService {
       ...(token ? { clientRequestToken: token } : {}),
       createdAt: now,
       activeAt: now + this.ctx.timings.clusterCreateMs,
-      endpoint: `https://${randomBytes(16).toString('hex').toUpperCase()}.gr7.${this.ctx.region}.eks.amazonaws.com`,
+      // Without a Kubernetes backend nothing serves the API: point at a closed loopback port,
+      // never at a name that would leave the machine.
+      endpoint: 'https://127.0.0.1:1',
       caPem: placeholderCa(name),
       attached: false,
     };
