@@ -64,7 +64,7 @@ function checkName(name: string): void {
 }
 
 function toBytes(value: string | Uint8Array): Buffer {
-  const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
+  const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.isBuffer(value) ? value : Buffer.from(value);
   if (buf.length > MAX_SECRET_BYTES) throw new GatiError('INVALID_CONFIG', `A secret value must be at most ${MAX_SECRET_BYTES} bytes (got ${buf.length}).`);
   return buf;
 }
@@ -170,10 +170,15 @@ export class SecretStore {
    * same name opens it.
    */
   encrypt(name: string, value: string | Uint8Array): string {
+    return this.encryptBytes(name, value).toString('base64url');
+  }
+
+  /** Like `encrypt`, returning the binary envelope (no base64). */
+  encryptBytes(name: string, value: string | Uint8Array): Buffer {
     this.assertOpen();
     const active = this.keys.get(this.body.activeVersion);
     if (!active) throw new GatiError('NOT_INITIALIZED', 'The store has no active key version.');
-    return sealEnvelope(active.key, this.body.keyId, this.body.activeVersion, name, toBytes(value)).toString('base64url');
+    return sealEnvelope(active.key, this.body.keyId, this.body.activeVersion, name, toBytes(value));
   }
 
   /** Opens an envelope made by `encrypt` (any key version not yet retired). */
@@ -181,9 +186,10 @@ export class SecretStore {
     return this.decryptBytes(name, envelope).toString('utf8');
   }
 
-  decryptBytes(name: string, envelope: string): Buffer {
+  /** Opens an envelope (base64url string or binary) and returns the plaintext bytes. */
+  decryptBytes(name: string, envelope: string | Uint8Array): Buffer {
     this.assertOpen();
-    const bytes = Buffer.from(envelope, 'base64url');
+    const bytes = typeof envelope === 'string' ? Buffer.from(envelope, 'base64url') : Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
     const header = parseEnvelopeHeader(bytes, name);
     const key = header.keyId === this.body.keyId ? this.keys.get(header.keyVersion) : undefined;
     if (!key || key.retiredAt) {
