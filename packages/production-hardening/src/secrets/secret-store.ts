@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GatiError, MAX_SECRET_BYTES, SecretNameSchema, noopLogger, type ICloudProvider, type Logger, type SecretRef } from '@gati-framework/core';
+import { GatiError, MAX_SECRET_BYTES, SecretNameSchema, type ICloudProvider, type Logger, type SecretRef } from '@gati-framework/core';
 import { ensurePrivateDir, removeOrphanTempFiles, writeFileAtomic } from './atomic-file.js';
 import { openEnvelope, parseEnvelopeHeader, sealEnvelope } from './envelope.js';
 import { SecretIntegrityError } from './errors.js';
