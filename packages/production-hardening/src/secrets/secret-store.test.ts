@@ -231,6 +231,17 @@ describe('rotation', () => {
     expect(reopened.history().at(-1)).toMatchObject({ action: 'passphrase-changed', secrets: 2 });
   });
 
+  it('a store open in another process notices a passphrase rotation and says to reopen', async () => {
+    const file = join(dir, 'q.enc');
+    const a = await openStore(file, 'first');
+    const b = await openStore(file, 'first');
+    await a.set('x', 'value-x');
+    expect(await b.get('x')).toBe('value-x');
+    await a.rotate({ newPassphrase: 'second' });
+    await expect(b.get('x')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/re-keyed by another process/) });
+    expect(await a.get('x')).toBe('value-x');
+  });
+
   it('refuses to retire the active version or one still in use', async () => {
     const store = await manager.open({ passphrase: 'p', unsafeTestOnlyScryptN: N });
     open.push(store);

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { GatiError, MAX_SECRET_BYTES, SecretNameSchema, type ICloudProvider, type Logger, type SecretRef } from '@gati-framework/core';
 import { ensurePrivateDir, removeOrphanTempFiles, writeFileAtomic } from './atomic-file.js';
 import { openEnvelope, parseEnvelopeHeader, sealEnvelope } from './envelope.js';
-import { SecretIntegrityError } from './errors.js';
+import { SecretIntegrityError, isSecretIntegrityError } from './errors.js';
 import { acquireFileLock, type FileLockOptions } from './file-lock.js';
 import { DEFAULT_SCRYPT_N, deriveFromPassphrase, keyCheckValue, newScryptParams, subKeys, type SubKeys } from './kdf.js';
 import { Sanitizer, type SanitizerOptions } from './sanitize.js';
@@ -359,7 +359,14 @@ export class SecretStore {
     const read = await readStoreFile(file);
     if (!read) throw new SecretIntegrityError('file-corrupted', `Secrets file ${file} has disappeared.`, { file });
     const { parsed } = read;
-    verifyStoreFile(parsed, this.sub, file);
+    try {
+      verifyStoreFile(parsed, this.sub, file);
+    } catch (e) {
+      if (isSecretIntegrityError(e) && e.reason === 'wrong-key') {
+        throw new SecretIntegrityError('wrong-key', `Secrets file ${file} was re-keyed by another process (new passphrase or key); close this store and open it again with the new one.`, { file });
+      }
+      throw e;
+    }
     const keys = new Map<number, DataKey>();
     for (const k of parsed.body.keys) {
       const known = this.keys.get(k.version);
@@ -379,7 +386,7 @@ export class SecretStore {
       const release = await acquireFileLock(file, this.settings.lock);
       try {
         await this.refresh();
-        const before = { body: structuredClone(this.body), keys: new Map(this.keys), secrets: new Map(this.secrets), sub: this.sub };
+        const before = { body: structuredClone({ ...this.body, secrets: [] }), keys: new Map(this.keys), secrets: new Map(this.secrets), sub: this.sub };
         try {
           change();
           await writeFileAtomic(file, encodeStoreFile(this.serializeBody(), this.sub));
