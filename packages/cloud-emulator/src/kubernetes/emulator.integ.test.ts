@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../index.js';
+import { createCertificateAuthority, startKubernetesEmulator, type KubernetesEmulator } from '../index.js';
 import { call, deployment, watchUntil } from '../../test/http.js';
 
 const DEP = '/apis/apps/v1/namespaces/default/deployments';
 const fast = { podStartMs: 20, podReadyMs: 40, podTerminationMs: 20, crashLoopRestartMs: 30, imagePullBackOffMs: 30, loadBalancerMs: 50, resyncMs: 20 };
 
 let e: KubernetesEmulator;
+const ca = createCertificateAuthority(); // one CA for the file: key generation is the slow part of a start
 beforeEach(async () => {
-  e = await startKubernetesEmulator({ delays: fast });
+  e = await startKubernetesEmulator({ delays: fast, ca });
 });
 afterEach(async () => {
   await e.close();

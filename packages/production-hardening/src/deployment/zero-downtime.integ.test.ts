@@ -89,6 +89,8 @@ describe('ZeroDowntimeDeployment.deploy', () => {
     expect(second).toMatchObject({ status: 'succeeded', revision: 2, previousRevision: 1 });
     expect(minReady).toBeGreaterThanOrEqual(4);
     expect(minEndpoints).toBeGreaterThanOrEqual(4);
+    // The Service's named targetPort (http) resolves to the container port.
+    expect((e.getObject('Endpoints', 'shop', 'shop') as { subsets: { ports: { port: number }[] }[] }).subsets[0]?.ports[0]?.port).toBe(8080);
     expect(templateImage()).toBe('registry.example.com/shop:1.1.0');
   });
 
