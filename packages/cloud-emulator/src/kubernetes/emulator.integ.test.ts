@@ -164,6 +164,25 @@ describe('Kubernetes emulator: controllers', () => {
     expect((await call(e, 'GET', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/ing')).body.status.loadBalancer.ingress[0].ip).toBe('127.0.0.1');
   });
 
+  it('scales a deployment into its HPA range and reports PDB status from pod readiness', async () => {
+    await call(e, 'POST', DEP, deployment('web', 'nginx:1', 1));
+    await call(e, 'POST', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 3, maxReplicas: 5 },
+    });
+    await call(e, 'POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } });
+    const pdb = await until(() => {
+      const p = e.getObject('PodDisruptionBudget', 'default', 'web') as { status?: { currentHealthy?: number; disruptionsAllowed?: number; expectedPods?: number } };
+      return p.status?.currentHealthy === 3 && p;
+    });
+    expect(pdb.status).toMatchObject({ expectedPods: 3, desiredHealthy: 2, disruptionsAllowed: 1 });
+    expect((e.getObject('Deployment', 'default', 'web') as { spec: { replicas: number } }).spec.replicas).toBe(3);
+    const hpa = (await call(e, 'GET', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web')).body;
+    expect(hpa.status).toMatchObject({ desiredReplicas: 3 });
+  });
+
   it('cascades a foreground deployment delete to replica sets and pods', async () => {
     await call(e, 'POST', DEP, deployment('gone', 'nginx:1', 2));
     await until(() => e.listObjects('Pod', 'default').length === 2);
