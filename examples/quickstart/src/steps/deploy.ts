@@ -55,7 +55,8 @@ export async function runDeployStep(print: Printer): Promise<void> {
 
     print.line('deploy shop:1.0.0');
     summary(print, await deployer.deploy(appConfig('registry.example.com/shop:1.0.0'), options));
-    const address = await KubeClient.fromKubeconfig(cluster.kubeconfig()).waitForLoadBalancer({ kind: 'Service', name: 'shop', namespace: 'shop' }, { timeoutMs: 10_000 });
+    const kube = KubeClient.fromKubeconfig(cluster.kubeconfig());
+    const address = await kube.waitForLoadBalancer({ kind: 'Service', name: 'shop', namespace: 'shop' }, { timeoutMs: 10_000 }).finally(() => kube.close());
     print.ok(`Service shop has its load balancer address: ${address}`);
 
     print.line('deploy shop:1.0.0 again');

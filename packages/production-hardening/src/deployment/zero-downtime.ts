@@ -112,9 +112,24 @@ export class ZeroDowntimeDeployment {
     };
     const config = this.parse(input);
     const manifests = this.manifests(config, options.rollout);
+    const kube = KubeClient.fromKubeconfig(options.kubeconfig, { ...(options.context ? { context: options.context } : {}), logger: this.logger });
+    try {
+      return await this.run(kube, config, manifests, options, note, events);
+    } finally {
+      kube.close();
+    }
+  }
+
+  private async run(
+    kube: KubeClient,
+    config: DeploymentConfig,
+    manifests: KubernetesObject[],
+    options: DeployOptions,
+    note: (step: string, message: string, phase?: ProgressEvent['phase']) => void,
+    events: DeploymentEvent[],
+  ): Promise<DeployResult> {
     const name = config.appName;
     const namespace = config.kubernetes.namespace;
-    const kube = KubeClient.fromKubeconfig(options.kubeconfig, { ...(options.context ? { context: options.context } : {}), logger: this.logger });
     const depRef = { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace };
     const objects = manifests as unknown as KubeObject[];
 
