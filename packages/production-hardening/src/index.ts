@@ -36,7 +36,7 @@ export {
   type ReplicaProposal,
 } from './scaling/replica-calculator.js';
 export { DEFAULT_BEHAVIOR, POLICIES, REQUESTS_PER_SECOND_METRIC, type ScalingPolicy, type WorkloadKind } from './scaling/policies.js';
-export { generateHPAManifest, prometheusAdapterConfigYAML, prometheusAdapterRule, toYAML, type HPAManifestOptions, type PrometheusAdapterRule } from './scaling/hpa-manifest.js';
+export { generateHPAManifest, prometheusAdapterConfigYAML, prometheusAdapterRule, renderAdapterQuery, toYAML, type HPAManifestOptions, type PrometheusAdapterRule } from './scaling/hpa-manifest.js';
 export { simulateAutoscaling, type SimulationOptions, type SimulationStep } from './scaling/simulate.js';
 export { recommendResources, type RecommendOptions, type ResourceEstimate, type ResourceRecommendation, type UsageSamples } from './scaling/recommend.js';
 export type { HPABehavior, HPAScalingPolicy, HPAScalingRules, HPASpec, HorizontalPodAutoscalerManifest, MetricSpec, MetricTarget } from './scaling/types.js';

@@ -109,7 +109,7 @@ export class KubeApiHandler {
       if (method === 'GET') return void sendJson(res, 200, this.get(route));
       if (method === 'PUT') return this.replace(res, route, await this.body(req), dryRun);
       if (method === 'PATCH') return this.patch(req, res, route, q, dryRun);
-      if (method === 'DELETE') return this.delete(req, res, route, q);
+      if (method === 'DELETE') return this.delete(res, route, await this.deleteOptions(req, q));
     }
     throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
   }
@@ -339,10 +339,22 @@ export class KubeApiHandler {
     sendJson(res, 200, stored);
   }
 
-  private delete(req: IncomingMessage, res: ServerResponse, route: Route, q: URLSearchParams): void {
-    void req;
+  /** `propagationPolicy` from the query or a DeleteOptions body (kubectl sends the body). */
+  private async deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<string | undefined> {
+    const text = (await readBody(req)).toString('utf8');
+    if (text.trim()) {
+      try {
+        const body = JSON.parse(text) as { propagationPolicy?: string };
+        if (typeof body.propagationPolicy === 'string') return body.propagationPolicy;
+      } catch {
+        throw badRequest('the DeleteOptions body is not valid JSON');
+      }
+    }
+    return q.get('propagationPolicy') ?? undefined;
+  }
+
+  private delete(res: ServerResponse, route: Route, propagation: string | undefined): void {
     const current = this.get(route);
-    const propagation = q.get('propagationPolicy') ?? undefined;
     const kept = this.o.onDelete?.(route.t, current, propagation);
     if (kept) return void sendJson(res, 200, kept);
     const out = this.o.store.delete(route.t, route.namespace, route.name as string);

@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../index.js';
+import { createCertificateAuthority, startKubernetesEmulator, type KubernetesEmulator } from '../index.js';
 import { call, deployment, watchUntil } from '../../test/http.js';
 
 const DEP = '/apis/apps/v1/namespaces/default/deployments';
 const fast = { podStartMs: 20, podReadyMs: 40, podTerminationMs: 20, crashLoopRestartMs: 30, imagePullBackOffMs: 30, loadBalancerMs: 50, resyncMs: 20 };
 
 let e: KubernetesEmulator;
+const ca = createCertificateAuthority(); // one CA for the file: key generation is the slow part of a start
 beforeEach(async () => {
-  e = await startKubernetesEmulator({ delays: fast });
+  e = await startKubernetesEmulator({ delays: fast, ca });
 });
 afterEach(async () => {
   await e.close();
@@ -161,6 +162,25 @@ describe('Kubernetes emulator: controllers', () => {
     await sleep(150);
     expect((await call(e, 'GET', '/api/v1/namespaces/default/services/lb')).body.status.loadBalancer.ingress[0].ip).toBe('127.0.0.1');
     expect((await call(e, 'GET', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/ing')).body.status.loadBalancer.ingress[0].ip).toBe('127.0.0.1');
+  });
+
+  it('scales a deployment into its HPA range and reports PDB status from pod readiness', async () => {
+    await call(e, 'POST', DEP, deployment('web', 'nginx:1', 1));
+    await call(e, 'POST', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'web' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 3, maxReplicas: 5 },
+    });
+    await call(e, 'POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } });
+    const pdb = await until(() => {
+      const p = e.getObject('PodDisruptionBudget', 'default', 'web') as { status?: { currentHealthy?: number; disruptionsAllowed?: number; expectedPods?: number } };
+      return p.status?.currentHealthy === 3 && p;
+    });
+    expect(pdb.status).toMatchObject({ expectedPods: 3, desiredHealthy: 2, disruptionsAllowed: 1 });
+    expect((e.getObject('Deployment', 'default', 'web') as { spec: { replicas: number } }).spec.replicas).toBe(3);
+    const hpa = (await call(e, 'GET', '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers/web')).body;
+    expect(hpa.status).toMatchObject({ desiredReplicas: 3 });
   });
 
   it('cascades a foreground deployment delete to replica sets and pods', async () => {

@@ -75,5 +75,9 @@ describe.skipIf(!hasKubectl)('stock kubectl against the emulator', () => {
     expect(d.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
     // The undo reused the first ReplicaSet rather than creating a third.
     expect(e.listObjects('ReplicaSet', 'default')).toHaveLength(2);
+
+    expect(await kubectl('delete', 'deployment', 'web', '--cascade=foreground', '--timeout=20s')).toContain('deployment.apps "web" deleted');
+    expect(e.getObject('Deployment', 'default', 'web')).toBeUndefined();
+    expect(e.listObjects('Pod', 'default')).toHaveLength(0);
   });
 });

@@ -23,9 +23,17 @@ export class ServiceControllers {
     const address = (p: JsonObject): JsonObject => ({ ip: status(p)['podIP'] as string, nodeName: 'gati-emulator-node', targetRef: { kind: 'Pod', namespace: meta(p).namespace ?? 'default', name: meta(p).name, uid: meta(p).uid } });
     const ready = pods.filter((p) => podReady(p) && !terminating(p)).map(address);
     const notReady = pods.filter((p) => !podReady(p) || terminating(p)).map(address);
+    // A named targetPort resolves to the container port of that name (as kube-proxy does per pod).
+    const containerPorts = pods.flatMap((p) => (Array.isArray(spec(p)['containers']) ? (spec(p)['containers'] as JsonObject[]) : [])).flatMap((c) => (Array.isArray(c['ports']) ? (c['ports'] as JsonObject[]) : []));
+    const resolve = (target: unknown, fallback: number): number => {
+      if (typeof target === 'number') return target;
+      if (typeof target === 'string' && /^\d+$/.test(target)) return Number(target);
+      const named = containerPorts.find((cp) => cp['name'] === target);
+      return named ? num(named['containerPort'], fallback) : fallback;
+    };
     const ports = (Array.isArray(spec(svc)['ports']) ? (spec(svc)['ports'] as JsonObject[]) : []).map((p) => ({
       ...(p['name'] ? { name: p['name'] } : {}),
-      port: typeof p['targetPort'] === 'number' ? p['targetPort'] : num(p['port']),
+      port: resolve(p['targetPort'], num(p['port'])),
       protocol: p['protocol'] ?? 'TCP',
     }));
     const subsets = ready.length + notReady.length === 0 ? [] : [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }];

@@ -79,6 +79,11 @@ export class KubeClient {
     this.namespace = ctx?.namespace ?? 'default';
   }
 
+  /** Closes pooled connections (open watches end with their operations); idempotent. */
+  close(): void {
+    this.transport.close();
+  }
+
   /** The API server URL of the selected context. */
   get server(): string {
     return this.transport.server;

@@ -1,4 +1,4 @@
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { abortedError } from '@gati-framework/core';
@@ -25,16 +25,39 @@ export interface JsonResponse<T> {
  * resolves CA, client certificates, tokens and exec plugins (e.g. EKS tokens) per request.
  */
 export class KubeTransport {
+  /**
+   * client-node builds a fresh agent per request (a TLS handshake each time); we keep one
+   * keep-alive agent per TLS identity instead (idle sockets are unref'd by Node).
+   */
+  private agent: { key: string; agent: Agent } | undefined;
+
   constructor(
     private readonly kc: KubeConfig,
     readonly server: string,
   ) {}
+
+  /** Closes pooled connections; idempotent. */
+  close(): void {
+    this.agent?.agent.destroy();
+    this.agent = undefined;
+  }
+
+  private pooledAgent(opts: RequestOptions): Agent {
+    const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase, servername: opts.servername, ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}) };
+    const key = JSON.stringify(tls);
+    if (this.agent?.key !== key) {
+      this.agent?.agent.destroy();
+      this.agent = { key, agent: new Agent({ ...tls, keepAlive: true, maxSockets: 16 } as ConstructorParameters<typeof Agent>[0]) };
+    }
+    return this.agent.agent;
+  }
 
   private async options(spec: RequestSpec): Promise<{ url: URL; opts: RequestOptions }> {
     const url = new URL(spec.path, this.server);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const opts: RequestOptions = { method: spec.method, headers: { accept: 'application/json' } };
     await this.kc.applyToHTTPSOptions(opts);
+    if (url.protocol === 'https:' && !this.kc.getCurrentCluster()?.proxyUrl) opts.agent = this.pooledAgent(opts);
     if (spec.contentType) (opts.headers as Record<string, string>)['content-type'] = spec.contentType;
     return { url, opts };
   }

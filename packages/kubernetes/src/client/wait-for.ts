@@ -55,6 +55,7 @@ export async function waitForObject<T = KubeObject | undefined>(
   const fieldSelector = `metadata.name=${ref.name}`;
   let lastMessage = 'not checked yet';
   let lastObject: KubeObject | undefined;
+  let listed = false;
   let outcome: { value: T } | { error: GatiError } | undefined;
 
   const judge = async (object: KubeObject | undefined): Promise<void> => {
@@ -93,7 +94,8 @@ export async function waitForObject<T = KubeObject | undefined>(
   };
 
   progress.emit(resource, 'started', `${operation} ${resource}`);
-  const resync = setInterval(() => void judge(lastObject), options.resyncMs ?? 1000);
+  // Re-judging starts only once the first list has told us the object's state.
+  const resync = setInterval(() => listed && void judge(lastObject), options.resyncMs ?? 1000);
   resync.unref();
   try {
     let rv: string | undefined;
@@ -104,6 +106,7 @@ export async function waitForObject<T = KubeObject | undefined>(
           const { body } = await transport.json<{ metadata: { resourceVersion: string }; items: KubeObject[] }>({ method: 'GET', path, query: { fieldSelector }, signal }, `list ${resource}`);
           rv = body.metadata.resourceVersion;
           await judge(body.items[0]);
+          listed = true;
           if (signal.aborted) break;
         }
         const remaining = Math.max(1, Math.ceil((timeoutMs - progress.elapsedMs()) / 1000));

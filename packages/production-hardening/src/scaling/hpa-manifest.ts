@@ -95,3 +95,15 @@ export function prometheusAdapterRule(options: { counter?: string; window?: stri
 export function prometheusAdapterConfigYAML(options?: { counter?: string; window?: string }): string {
   return stringify({ rules: [prometheusAdapterRule(options)] }, { lineWidth: 0 });
 }
+
+/**
+ * Expands a rule's `metricsQuery` the way prometheus-adapter does for a per-pod request:
+ * `<<.Series>>`, `<<.LabelMatchers>>` (namespace and a pod regex) and `<<.GroupBy>>` (`pod`).
+ * For checking the rule against a Prometheus by hand or in tests.
+ */
+export function renderAdapterQuery(rule: PrometheusAdapterRule, target: { namespace: string; pods: string[] }): string {
+  const series = rule.seriesQuery.split('{')[0] ?? rule.seriesQuery;
+  const escape = (s: string): string => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\\\$&');
+  const matchers = `namespace=${JSON.stringify(target.namespace)},pod=~"${target.pods.map(escape).join('|')}"`;
+  return rule.metricsQuery.replaceAll('<<.Series>>', series).replaceAll('<<.LabelMatchers>>', matchers).replaceAll('<<.GroupBy>>', 'pod');
+}

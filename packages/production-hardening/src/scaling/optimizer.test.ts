@@ -78,6 +78,12 @@ describe('simulate', () => {
     expect(steps.at(-1)?.replicas).toBeGreaterThanOrEqual(3);
   });
 
+  it('takes a bare trace for the web policy (CPU 70 %, 2–10)', () => {
+    const steps = optimizer.simulate([1000, 1000, 5000, 5000, 5000, 5000, 5000, 5000]);
+    // 5 CPUs on 2 pods: 250 % vs 70 % wants 8; the first step may add max(+100 %, +4 pods) = 6.
+    expect(steps.map((s) => s.replicas)).toEqual([2, 2, 2, 6, 8, 8, 8, 8]);
+  });
+
   it('with a full spec and CPU utilization, new pods join only once ready', () => {
     const steps = optimizer.simulate({
       spec: { minReplicas: 1, maxReplicas: 10, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] },

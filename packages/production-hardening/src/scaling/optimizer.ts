@@ -71,8 +71,12 @@ export class AutoScalingOptimizer {
     return new HPAController(spec, options);
   }
 
-  /** Replicas per step for a load time series, through the full HPA algorithm. */
-  simulate(input: SimulateInput): SimulationStep[] {
+  /**
+   * Replicas per step for a load time series, through the full HPA algorithm. A bare array is
+   * a trace for the `web` policy (total CPU millicores per 15 s step, 1-CPU requests).
+   */
+  simulate(input: SimulateInput | number[]): SimulationStep[] {
+    if (Array.isArray(input)) return this.simulate({ workload: 'web', trace: input });
     if ('spec' in input) return simulateAutoscaling(input);
     const policy = this.getPolicy(input.workload);
     const spec: HPASpec = { minReplicas: input.minReplicas ?? policy.minReplicas, maxReplicas: input.maxReplicas ?? policy.maxReplicas, metrics: [policy.metric], behavior: policy.behavior };

@@ -56,8 +56,12 @@ export function hmacBase64(key: Buffer, data: string): string {
   return createHmac('sha256', key).update(data, 'utf8').digest('base64');
 }
 
+/**
+ * Constant-time comparison of two base64 strings as written (not decoded: a decoder ignores
+ * stray characters and unused low bits, so a changed file could otherwise still match).
+ */
 export function equalBase64(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'base64');
-  const y = Buffer.from(b, 'base64');
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }

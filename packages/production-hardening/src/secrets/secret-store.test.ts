@@ -114,6 +114,27 @@ describe('SecretStore', () => {
   });
 });
 
+describe('every flipped byte of a store file', () => {
+  it('fails to open with a GatiError (integrity, wrong key or refused parameters), never an altered store', async () => {
+    const file = join(dir, 'flip.enc');
+    const store = await openStore(file);
+    await store.setMany([['a', 'value-a'], ['b', 'value-b']]);
+    await store.close();
+    const good = await fs.readFile(file);
+    const reasons = new Map<string, number>();
+    for (let i = 0; i < good.length; i += 1) {
+      const bad = Buffer.from(good);
+      bad[i] = (bad[i] ?? 0) ^ 0x01;
+      await fs.writeFile(file, bad);
+      const err = await manager.open({ file, passphrase: 'correct horse battery staple', unsafeTestOnlyScryptN: N }).catch((e: unknown) => e);
+      expect(isGatiError(err), `byte ${i}`).toBe(true);
+      const key = isSecretIntegrityError(err) ? err.reason : (err as { code: string }).code;
+      reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    }
+    expect([...reasons.keys()].sort()).toEqual(expect.arrayContaining(['file-corrupted', 'file-tampered', 'wrong-key']));
+  });
+});
+
 describe('envelope v1', () => {
   it('every flipped byte of an envelope fails with a typed error', async () => {
     const store = await manager.open({ passphrase: 'p', unsafeTestOnlyScryptN: N });
@@ -208,6 +229,17 @@ describe('rotation', () => {
     const reopened = await openStore(file, 'new-passphrase');
     expect([await reopened.get('a'), await reopened.get('b')]).toEqual(['A-value', 'B-value']);
     expect(reopened.history().at(-1)).toMatchObject({ action: 'passphrase-changed', secrets: 2 });
+  });
+
+  it('a store open in another process notices a passphrase rotation and says to reopen', async () => {
+    const file = join(dir, 'q.enc');
+    const a = await openStore(file, 'first');
+    const b = await openStore(file, 'first');
+    await a.set('x', 'value-x');
+    expect(await b.get('x')).toBe('value-x');
+    await a.rotate({ newPassphrase: 'second' });
+    await expect(b.get('x')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/re-keyed by another process/) });
+    expect(await a.get('x')).toBe('value-x');
   });
 
   it('refuses to retire the active version or one still in use', async () => {

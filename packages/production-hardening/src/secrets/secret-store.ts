@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { GatiError, MAX_SECRET_BYTES, SecretNameSchema, noopLogger, type ICloudProvider, type Logger, type SecretRef } from '@gati-framework/core';
+import { GatiError, MAX_SECRET_BYTES, SecretNameSchema, type ICloudProvider, type Logger, type SecretRef } from '@gati-framework/core';
 import { ensurePrivateDir, removeOrphanTempFiles, writeFileAtomic } from './atomic-file.js';
 import { openEnvelope, parseEnvelopeHeader, sealEnvelope } from './envelope.js';
-import { SecretIntegrityError } from './errors.js';
+import { SecretIntegrityError, isSecretIntegrityError } from './errors.js';
 import { acquireFileLock, type FileLockOptions } from './file-lock.js';
 import { DEFAULT_SCRYPT_N, deriveFromPassphrase, keyCheckValue, newScryptParams, subKeys, type SubKeys } from './kdf.js';
 import { Sanitizer, type SanitizerOptions } from './sanitize.js';
@@ -64,7 +64,7 @@ function checkName(name: string): void {
 }
 
 function toBytes(value: string | Uint8Array): Buffer {
-  const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
+  const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.isBuffer(value) ? value : Buffer.from(value);
   if (buf.length > MAX_SECRET_BYTES) throw new GatiError('INVALID_CONFIG', `A secret value must be at most ${MAX_SECRET_BYTES} bytes (got ${buf.length}).`);
   return buf;
 }
@@ -170,10 +170,15 @@ export class SecretStore {
    * same name opens it.
    */
   encrypt(name: string, value: string | Uint8Array): string {
+    return this.encryptBytes(name, value).toString('base64url');
+  }
+
+  /** Like `encrypt`, returning the binary envelope (no base64). */
+  encryptBytes(name: string, value: string | Uint8Array): Buffer {
     this.assertOpen();
     const active = this.keys.get(this.body.activeVersion);
     if (!active) throw new GatiError('NOT_INITIALIZED', 'The store has no active key version.');
-    return sealEnvelope(active.key, this.body.keyId, this.body.activeVersion, name, toBytes(value)).toString('base64url');
+    return sealEnvelope(active.key, this.body.keyId, this.body.activeVersion, name, toBytes(value));
   }
 
   /** Opens an envelope made by `encrypt` (any key version not yet retired). */
@@ -181,9 +186,10 @@ export class SecretStore {
     return this.decryptBytes(name, envelope).toString('utf8');
   }
 
-  decryptBytes(name: string, envelope: string): Buffer {
+  /** Opens an envelope (base64url string or binary) and returns the plaintext bytes. */
+  decryptBytes(name: string, envelope: string | Uint8Array): Buffer {
     this.assertOpen();
-    const bytes = Buffer.from(envelope, 'base64url');
+    const bytes = typeof envelope === 'string' ? Buffer.from(envelope, 'base64url') : Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
     const header = parseEnvelopeHeader(bytes, name);
     const key = header.keyId === this.body.keyId ? this.keys.get(header.keyVersion) : undefined;
     if (!key || key.retiredAt) {
@@ -353,7 +359,14 @@ export class SecretStore {
     const read = await readStoreFile(file);
     if (!read) throw new SecretIntegrityError('file-corrupted', `Secrets file ${file} has disappeared.`, { file });
     const { parsed } = read;
-    verifyStoreFile(parsed, this.sub, file);
+    try {
+      verifyStoreFile(parsed, this.sub, file);
+    } catch (e) {
+      if (isSecretIntegrityError(e) && e.reason === 'wrong-key') {
+        throw new SecretIntegrityError('wrong-key', `Secrets file ${file} was re-keyed by another process (new passphrase or key); close this store and open it again with the new one.`, { file });
+      }
+      throw e;
+    }
     const keys = new Map<number, DataKey>();
     for (const k of parsed.body.keys) {
       const known = this.keys.get(k.version);
@@ -373,7 +386,7 @@ export class SecretStore {
       const release = await acquireFileLock(file, this.settings.lock);
       try {
         await this.refresh();
-        const before = { body: structuredClone(this.body), keys: new Map(this.keys), secrets: new Map(this.secrets), sub: this.sub };
+        const before = { body: structuredClone({ ...this.body, secrets: [] }), keys: new Map(this.keys), secrets: new Map(this.secrets), sub: this.sub };
         try {
           change();
           await writeFileAtomic(file, encodeStoreFile(this.serializeBody(), this.sub));

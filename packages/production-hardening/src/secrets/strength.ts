@@ -31,11 +31,16 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'l', '3': 'e', '4': 'a', '
 function poolSize(s: string): { pool: number; classes: string[] } {
   const classes: string[] = [];
   let pool = 0;
-  if (/[a-z]/.test(s)) (pool += 26), classes.push('lowercase');
-  if (/[A-Z]/.test(s)) (pool += 26), classes.push('uppercase');
-  if (/[0-9]/.test(s)) (pool += 10), classes.push('digits');
-  if (/[^A-Za-z0-9]/.test(s) && /[\x20-\x7e]/.test(s.replace(/[A-Za-z0-9]/g, ''))) (pool += 33), classes.push('symbols');
-  if (/[^\x00-\x7f]/.test(s)) (pool += 100), classes.push('other');
+  const add = (test: boolean, size: number, name: string): void => {
+    if (!test) return;
+    pool += size;
+    classes.push(name);
+  };
+  add(/[a-z]/.test(s), 26, 'lowercase');
+  add(/[A-Z]/.test(s), 26, 'uppercase');
+  add(/[0-9]/.test(s), 10, 'digits');
+  add(/[!-/:-@[-`{-~ ]/.test(s), 33, 'symbols');
+  add([...s].some((c) => c.charCodeAt(0) > 0x7f), 100, 'other');
   return { pool: Math.max(pool, 1), classes };
 }
 
