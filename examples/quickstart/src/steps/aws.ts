@@ -1,6 +1,8 @@
 import { AwsEmulator, DEFAULT_EMULATOR_CREDENTIALS } from '@gati-framework/cloud-emulator/aws';
 import { createCloudProvider, type ClusterConfigInput, type ICloudProvider, type ProgressEvent } from '@gati-framework/core';
 import { KubeClient } from '@gati-framework/kubernetes';
+import type { DeploymentConfigInput } from '@gati-framework/production-hardening';
+import { ZeroDowntimeDeployment } from '@gati-framework/production-hardening/deployment';
 import type { Printer } from '../print.js';
 
 /** The cluster the AWS step builds: two node pools, one tainted for batch work. */
@@ -44,34 +46,36 @@ export async function runAwsStep(print: Printer): Promise<void> {
 
     const kubeconfig = await provider.getKubeconfig(cluster.name, { auth: 'token' });
     const kube = KubeClient.fromKubeconfig(kubeconfig);
-    const { gitVersion } = await kube.waitUntilReachable();
-    print.ok(`kubeconfig with an in-process EKS token (k8s-aws-v1.…) reaches ${kube.server} (${gitVersion})`);
+    try {
+      const { gitVersion } = await kube.waitUntilReachable();
+      print.ok(`kubeconfig with an in-process EKS token (k8s-aws-v1.…) reaches ${kube.server} (${gitVersion})`);
+    } finally {
+      kube.close();
+    }
 
-    // ZeroDowntimeDeployment (production-hardening) is not on this branch yet: deploy with server-side apply + rollout status instead.
-    print.line('note: ZeroDowntimeDeployment is not available on this branch yet; deploying with KubeClient apply + rolloutStatus instead');
-    await kube.apply([
-      {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'shop-web', namespace: 'default' },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: { app: 'shop-web' } },
-          template: { metadata: { labels: { app: 'shop-web' } }, spec: { containers: [{ name: 'web', image: 'ghcr.io/example/shop-web:1.0.0', ports: [{ containerPort: 8080 }] }] } },
-        },
-      },
-    ]);
-    const rollout = await kube.rolloutStatus('shop-web', { timeoutMs: 60_000 });
-    print.ok(`deployment shop-web rolled out (revision ${rollout.revision})`);
+    const app: DeploymentConfigInput = {
+      appName: 'shop-web',
+      environment: 'production',
+      cloudProvider: 'aws',
+      image: 'registry.example.com/shop-web:1.0.0',
+      replicas: 2,
+      networking: { port: 8080, serviceType: 'ClusterIP' },
+      kubernetes: { clusterName: cluster.name, namespace: 'shop' },
+      probes: { readiness: { path: '/readyz', port: 8080 }, liveness: { path: '/livez', port: 8080 } },
+    };
+    const deployed = await new ZeroDowntimeDeployment().deploy(app, { kubeconfig, timeoutMs: 60_000, rollout: { minReadySeconds: 0, podCheckIntervalMs: 200 } });
+    if (deployed.status !== 'succeeded') throw new Error(`deploy ${deployed.status}: ${deployed.failure?.step ?? ''} ${deployed.failure?.reason ?? ''}`);
+    print.ok(`ZeroDowntimeDeployment with the EKS kubeconfig: shop-web revision ${deployed.revision ?? '?'} (${deployed.manifests.map((m) => m.kind).join(', ')})`);
 
     const lb = await provider.createLoadBalancer({
       clusterName: cluster.name,
-      name: 'shop-web',
+      name: 'shop-web-alb',
+      namespace: 'shop',
       type: 'application',
-      selector: { app: 'shop-web' },
+      serviceName: 'shop-web',
       port: 80,
       targetPort: 8080,
-      healthCheck: { path: '/healthz' },
+      healthCheck: { path: '/readyz' },
     });
     print.ok(`ALB (Ingress class alb) address: ${lb.endpoint}`);
 
@@ -80,7 +84,7 @@ export async function runAwsStep(print: Printer): Promise<void> {
     print.ok(`Secrets Manager: stored ${ref.name} (${Object.keys(values).length} keys), read back`);
     await provider.deleteSecret('shop-demo/db', { force: true });
 
-    await provider.deleteLoadBalancer({ clusterName: cluster.name, name: 'shop-web' });
+    await provider.deleteLoadBalancer({ clusterName: cluster.name, name: 'shop-web-alb', namespace: 'shop' });
     await provider.deleteCluster(cluster.name, { onProgress, timeoutMs: real ? 40 * 60_000 : 60_000 });
     print.ok('deleted the load balancer, node groups, cluster, IAM roles and VPC');
     if (emulator) {

@@ -18,8 +18,9 @@ export async function createAwsLoadBalancer(access: KubeAccess, input: LoadBalan
   const lb = parseConfig(LoadBalancerConfigSchema, input, 'load balancer config');
   const resource = `load-balancer/${lb.clusterName}/${lb.namespace}/${lb.name}`;
   op.step(resource, 'started', `creating ${lb.type === 'application' ? 'an ALB (Ingress, class alb)' : 'an NLB (Service of type LoadBalancer)'} ${lb.scheme}`);
+  let kube: KubeClient | undefined;
   try {
-    const kube = await access.kubeClient(lb.clusterName);
+    kube = await access.kubeClient(lb.clusterName);
     const signal = op.signal ? { signal: op.signal } : {};
     let objects: KubeObject[];
     let kind: 'Ingress' | 'Service';
@@ -48,6 +49,8 @@ export async function createAwsLoadBalancer(access: KubeAccess, input: LoadBalan
   } catch (error) {
     op.step(resource, 'failed', error instanceof Error ? error.message : String(error));
     throw error;
+  } finally {
+    kube?.close();
   }
 }
 
@@ -57,6 +60,14 @@ export async function deleteAwsLoadBalancer(access: KubeAccess, input: LoadBalan
   const resource = `load-balancer/${ref.clusterName}/${ref.namespace}/${ref.name}`;
   op.step(resource, 'started', 'deleting load balancer');
   const kube = await access.kubeClient(ref.clusterName);
+  try {
+    await deleteObjects(kube, ref, op, resource);
+  } finally {
+    kube.close();
+  }
+}
+
+async function deleteObjects(kube: KubeClient, ref: { clusterName: string; name: string; namespace: string }, op: Operation, resource: string): Promise<void> {
   const signal = op.signal ? { signal: op.signal } : {};
   const ingressRef = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: ref.name, namespace: ref.namespace };
   const serviceRef = { apiVersion: 'v1', kind: 'Service', name: ref.name, namespace: ref.namespace };
