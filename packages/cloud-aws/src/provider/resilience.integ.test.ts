@@ -182,12 +182,21 @@ describe('AWSCloudProvider against the AWS emulator', () => {
   it('retries CreateCluster while a new IAM role propagates', async () => {
     await provider.close();
     await emu.close();
-    emu = await startEmulator({ timings: { clusterCreateMs: 50, clusterDeleteMs: 20, nodegroupCreateMs: 30, nodegroupDeleteMs: 20, iamPropagationMs: 2500 } });
+    emu = await startEmulator({ timings: { clusterCreateMs: 50, clusterDeleteMs: 20, nodegroupCreateMs: 30, nodegroupDeleteMs: 20, iamPropagationMs: 3000 } });
     provider = await newProvider();
-    await provider.createCluster({ ...cluster('fresh'), nodePools: [cluster('fresh').nodePools[0]!] });
+    // Given subnets keep the path from CreateRole to CreateCluster short, so the role is surely still propagating.
+    const { EC2Client, CreateVpcCommand, CreateSubnetCommand } = await import('@aws-sdk/client-ec2');
+    const ec2 = new EC2Client({ region: 'us-east-1', endpoint: emu.endpoint, credentials: providerConfig(emu).credentials! });
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.60.0.0/16' }))).Vpc?.VpcId;
+    const a = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.60.0.0/20', AvailabilityZone: 'us-east-1a' }))).Subnet?.SubnetId ?? '';
+    const b = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.60.16.0/20', AvailabilityZone: 'us-east-1b' }))).Subnet?.SubnetId ?? '';
+    ec2.destroy();
+    const started = performance.now();
+    await provider.createCluster({ ...cluster('fresh'), network: { subnetIds: [a, b] }, nodePools: [cluster('fresh').nodePools[0]!] });
     const attempts = emu.requests({ action: 'CreateCluster' });
-    expect(attempts.some((e) => e.errorCode === 'InvalidParameterException')).toBe(true);
+    expect(attempts[0]?.errorCode).toBe('InvalidParameterException');
     expect(attempts.at(-1)?.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThan(2000);
   });
 
   it('uses given subnets when they span two zones and refuses one zone before creating anything', async () => {
