@@ -102,7 +102,11 @@ export function verifySigV4(
     [, credentialField = '', signedHeaderList = '', given = ''] = m;
     longDate = headerValue(req.headers, 'x-amz-date');
     const declared = headerValue(req.headers, 'x-amz-content-sha256');
-    payloadHashes = declared ? [declared] : [createHash('sha256').update(req.body).digest('hex')];
+    const actual = createHash('sha256').update(req.body).digest('hex');
+    if (declared && declared !== 'UNSIGNED-PAYLOAD' && declared !== actual) {
+      return { ok: false, code: 'SignatureDoesNotMatch', message: 'The provided x-amz-content-sha256 header does not match what was computed.' };
+    }
+    payloadHashes = declared ? [declared] : [actual];
   } else if (presigned) {
     if (req.query['X-Amz-Algorithm'] !== 'AWS4-HMAC-SHA256') return { ok: false, code: 'IncompleteSignature', message: 'X-Amz-Algorithm must be AWS4-HMAC-SHA256.' };
     credentialField = req.query['X-Amz-Credential'] ?? '';
