@@ -215,11 +215,18 @@ export async function deleteEks(op: Operation, eks: EKSClient, name: string): Pr
     groups.map(async (group) => {
       const resource = `node-group/${name}/${group}`;
       op.step(resource, 'started', 'deleting node group');
-      await op
-        .call(`deleting node group ${group}`, () => eks.send(new DeleteNodegroupCommand({ clusterName: name, nodegroupName: group }), { abortSignal: op.signal }), resource)
-        .catch((error: unknown) => {
-          if (!isAwsError(error, 'ResourceNotFoundException', 'ResourceInUseException')) throw error;
-        });
+      // A node group still CREATING (or UPDATING) refuses deletion: ask again until it is accepted.
+      await op.wait(resource, async () => {
+        try {
+          await eks.send(new DeleteNodegroupCommand({ clusterName: name, nodegroupName: group }), { abortSignal: op.signal });
+        } catch (error) {
+          if (isAwsError(error, 'ResourceNotFoundException')) return { done: true, value: undefined };
+          if (!isAwsError(error, 'ResourceInUseException')) throw error;
+          const n = await describeNodegroup(eks, name, group, op.signal);
+          if (n && n.status !== 'DELETING') return { done: false, message: `node group is ${n.status ?? 'unknown'}; deletion must wait` };
+        }
+        return { done: true, value: undefined };
+      });
       await op.wait(resource, async () => {
         const n = await describeNodegroup(eks, name, group, op.signal);
         if (!n) return { done: true, value: undefined };

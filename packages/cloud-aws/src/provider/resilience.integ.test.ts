@@ -262,3 +262,24 @@ describe('endpoint discovery', () => {
     await expectGatiError(provider.createCluster({ ...cluster('other-region'), region: 'eu-west-1' }), 'INVALID_CONFIG');
   });
 });
+
+describe('deleting a half-made cluster', () => {
+  it('waits for CREATING node groups and cluster to settle before deleting them', async () => {
+    await provider.close();
+    await emu.close();
+    emu = await startEmulator({ timings: { clusterCreateMs: 100, clusterDeleteMs: 50, nodegroupCreateMs: 600, nodegroupDeleteMs: 50 } });
+    provider = await newProvider();
+    const controller = new AbortController();
+    const pending = provider.createCluster(cluster('half'), {
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.resource.startsWith('node-group/') && e.phase === 'waiting') controller.abort();
+      },
+    });
+    await expectGatiError(pending, 'ABORTED');
+    expect(emu.inventory().nodegroups.length).toBeGreaterThan(0);
+    await provider.deleteCluster('half');
+    expect(emu.requests({ action: 'DeleteNodegroup' }).some((e) => e.errorCode === 'ResourceInUseException')).toBe(true);
+    expectEmpty();
+  });
+});

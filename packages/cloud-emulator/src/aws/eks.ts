@@ -145,6 +145,9 @@ export class EksService {
         return { nodegroup: this.nodegroupJson(this.requireNodegroup(clusterName, segments[3] ?? '')) };
       case 'DeleteNodegroup': {
         const ng = this.requireNodegroup(clusterName, segments[3] ?? '');
+        if (this.nodegroupStatus(ng) === 'CREATING') {
+          throw new AwsApiError('ResourceInUseException', `Nodegroup ${ng.name} cannot be deleted because it is currently in CREATING status`, 409);
+        }
         ng.deleteAt ??= this.ctx.now() + this.ctx.timings.nodegroupDeleteMs;
         return { nodegroup: this.nodegroupJson(ng) };
       }
