@@ -1,0 +1,58 @@
+import { noopLogger, type Logger } from '@gati-framework/core';
+import { generateManifests } from './manifests/deployment-manifests.js';
+import { runReadinessChecks, summarize, type ReadinessReport } from './readiness/readiness.js';
+import { AutoScalingOptimizer } from './scaling/optimizer.js';
+import { SecretManager, type SecretManagerOptions } from './secrets/secret-manager.js';
+import { ConfigValidator } from './validation/config-validator.js';
+import { DeploymentConfigSchema } from './validation/deployment-config.js';
+
+/** Options of {@link ProductionHardeningSuite}; all optional. */
+export interface ProductionHardeningSuiteOptions {
+  logger?: Logger;
+  /** Defaults for every `secrets.open()` (e.g. `maxKeyAgeDays`). */
+  secrets?: SecretManagerOptions['defaults'];
+}
+
+/**
+ * One entry point for production hardening: `secrets`, `validator`, `scaling`, and
+ * `checkProductionReadiness(config)`. Constructs without any key; secret stores get theirs
+ * when opened.
+ */
+export class ProductionHardeningSuite {
+  readonly secrets: SecretManager;
+  readonly validator: ConfigValidator;
+  readonly scaling: AutoScalingOptimizer;
+  private readonly logger: Logger;
+
+  constructor(options: ProductionHardeningSuiteOptions = {}) {
+    this.logger = options.logger ?? noopLogger;
+    this.secrets = new SecretManager({ logger: this.logger, ...(options.secrets ? { defaults: options.secrets } : {}) });
+    this.validator = new ConfigValidator();
+    this.scaling = new AutoScalingOptimizer();
+  }
+
+  /**
+   * Validates the config, generates its manifests and runs the readiness checks over them.
+   * An invalid config yields a failed `config-valid` check (never a throw). Exemptions come
+   * from `config.exemptions` and are reported, not hidden.
+   */
+  async checkProductionReadiness(config: unknown): Promise<ReadinessReport> {
+    const validation = this.validator.validate(config);
+    const configCheck = {
+      id: 'config-valid',
+      severity: 'danger' as const,
+      passed: validation.valid,
+      message: validation.valid
+        ? `config is valid${validation.warnings.length ? ` (${validation.warnings.length} warnings)` : ''}`
+        : `${validation.errors.length} problem${validation.errors.length === 1 ? '' : 's'}: ${validation.errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ')}`,
+      path: validation.errors[0]?.path ?? '',
+      remediation: 'Fix the listed fields (ConfigValidator.validate returns each with its path).',
+    };
+    const parsed = DeploymentConfigSchema.safeParse(config);
+    if (!parsed.success) return summarize([configCheck]);
+    const report = runReadinessChecks(generateManifests(parsed.data).list, { exemptions: parsed.data.exemptions });
+    const result = summarize([configCheck, ...report.checks], report.unknownExemptions);
+    this.logger.info('production readiness checked', { app: parsed.data.appName, ready: result.ready, score: result.score });
+    return result;
+  }
+}
