@@ -105,6 +105,13 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Replicas', type: 'integer', cell: (o) => num(st(o)['currentReplicas']) },
     AGE,
   ],
+  Event: [
+    { name: 'Last Seen', type: 'string', cell: (o) => age({ ...o, metadata: { ...(o['metadata'] as JsonObject), creationTimestamp: String(o['lastTimestamp'] ?? '') } }) },
+    { name: 'Type', type: 'string', cell: (o) => String(o['type'] ?? '') },
+    { name: 'Reason', type: 'string', cell: (o) => String(o['reason'] ?? '') },
+    { name: 'Object', type: 'string', cell: (o) => `${String((o['involvedObject'] as JsonObject | undefined)?.['kind'] ?? '').toLowerCase()}/${String((o['involvedObject'] as JsonObject | undefined)?.['name'] ?? '')}` },
+    { name: 'Message', type: 'string', cell: (o) => String(o['message'] ?? '') },
+  ],
   PodDisruptionBudget: [
     NAME,
     { name: 'Min Available', type: 'string', cell: (o) => (sp(o)['minAvailable'] === undefined ? 'N/A' : String(sp(o)['minAvailable'])) },
