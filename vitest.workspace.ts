@@ -25,5 +25,7 @@ function project(name: string, root: string, extra: { testTimeout?: number; incl
 export default [
   project('repo', '.', { include: ['test/**/*.test.ts'] }),
   project('core', 'packages/core'),
+  project('cloud-emulator', 'packages/cloud-emulator'),
+  project('kubernetes', 'packages/kubernetes'),
   project('production-hardening', 'packages/production-hardening', { testTimeout: 60_000 }),
 ];

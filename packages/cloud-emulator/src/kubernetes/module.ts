@@ -1,0 +1,43 @@
+import type { EmulatorModule } from '../common/module.js';
+import { startKubernetesEmulator } from './emulator.js';
+
+function intFlag(flags: Record<string, string | undefined>, name: string): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${name} must be a non-negative integer (got ${v})`);
+  return n;
+}
+
+/** The Kubernetes API emulator as a `gati-emulator` module. */
+export const kubernetesEmulatorModule: EmulatorModule = {
+  name: 'kubernetes',
+  description: 'Kubernetes API server with deployment, replica set, endpoint and load balancer controllers',
+  flags: {
+    'k8s-port': 'port of the Kubernetes API (default: a free port)',
+    'k8s-token': 'bearer token to accept (default: random; written into the kubeconfig)',
+    'k8s-cluster-name': 'cluster and context name (default gati-emulator)',
+    'pod-ready-ms': 'milliseconds from pod start to Ready (default 300)',
+    'load-balancer-ms': 'milliseconds until a LoadBalancer gets an address (default 500)',
+  },
+  async start(context, flags) {
+    const port = intFlag(flags, 'k8s-port');
+    const podReadyMs = intFlag(flags, 'pod-ready-ms');
+    const loadBalancerMs = intFlag(flags, 'load-balancer-ms');
+    const emulator = await startKubernetesEmulator({
+      host: context.host,
+      ca: context.ca,
+      requestLog: context.requestLog,
+      logger: context.logger,
+      ...(port !== undefined ? { port } : {}),
+      ...(flags['k8s-token'] ? { token: flags['k8s-token'] } : {}),
+      ...(flags['k8s-cluster-name'] ? { clusterName: flags['k8s-cluster-name'] } : {}),
+      delays: { ...(podReadyMs !== undefined ? { podReadyMs } : {}), ...(loadBalancerMs !== undefined ? { loadBalancerMs } : {}) },
+    });
+    return {
+      endpoints: () => [{ name: 'kubernetes', url: emulator.url }],
+      artifacts: () => ({ kubeconfig: emulator.kubeconfig() }),
+      close: () => emulator.close(),
+    };
+  },
+};

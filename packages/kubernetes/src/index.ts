@@ -1,0 +1,21 @@
+export {
+  KubeClient,
+  type ApplyOptions,
+  type ApplyResult,
+  type DeleteOptions,
+  type KubeClientOptions,
+  type RollbackResult,
+  type RolloutResult,
+  type RolloutStatusOptions,
+} from './client/kube-client.js';
+export type { KubeObject, ListRef, ObjectRef } from './client/types.js';
+export type { WaitCheck, WaitForOptions, WaitPredicate } from './client/wait-for.js';
+export {
+  deploymentRolloutVerdict,
+  detectPodFailure,
+  FATAL_WAITING_REASONS,
+  REVISION_ANNOTATION,
+  type PodFailure,
+  type RolloutVerdict,
+} from './rollout/rollout-status.js';
+export { planRollback } from './rollout/rollback.js';
