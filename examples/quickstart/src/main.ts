@@ -1,11 +1,13 @@
 import { isGatiError } from '@gati-framework/core';
 import { print } from './print.js';
 import { runConfigStep } from './steps/config.js';
+import { runHardeningStep } from './steps/hardening.js';
 
 /** The demo: each step lives in ./steps and prints what it did. */
 async function main(): Promise<void> {
   process.stdout.write('Gati quickstart — against the local emulators\n');
   await runConfigStep(print);
+  await runHardeningStep(print);
   process.stdout.write('\nDone.\n');
 }
 

@@ -169,8 +169,12 @@ export class KubeApiHandler {
   private watch(req: IncomingMessage, res: ServerResponse, route: Route, q: URLSearchParams): void {
     const byLabel = parseLabelSelector(q.get('labelSelector'));
     const byField = parseFieldSelector(q.get('fieldSelector'));
-    const matches = (e: StoreEvent): boolean =>
-      e.resource === route.t && (route.namespace === undefined || meta(e.object).namespace === route.namespace) && byLabel(meta(e.object).labels) && byField(e.object);
+    const inScope = (e: StoreEvent): boolean => e.resource === route.t && (route.namespace === undefined || meta(e.object).namespace === route.namespace);
+    const selected = (o: JsonObject): boolean => byLabel(meta(o).labels) && byField(o);
+    const matches = (e: StoreEvent): boolean => inScope(e) && selected(e.object);
+    // Objects the client currently sees through its selectors: leaving the selection is a DELETED
+    // event for this watch, entering it an ADDED event (as kube-apiserver does).
+    const visible = new Set(this.select(route, q).map((o) => meta(o).uid));
     const rvParam = q.get('resourceVersion');
     const store = this.o.store;
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
@@ -190,7 +194,14 @@ export class KubeApiHandler {
     }
     for (const e of backlog) write(e.type, e.object);
     const unsubscribe = store.subscribe((e) => {
-      if (matches(e)) write(e.type, e.object);
+      if (!inScope(e)) return;
+      const uid = meta(e.object).uid;
+      const now = e.type !== 'DELETED' && selected(e.object);
+      const before = visible.has(uid);
+      if (now) visible.add(uid);
+      else visible.delete(uid);
+      if (now) write(before || e.type === 'ADDED' ? e.type : 'ADDED', e.object);
+      else if (before || (e.type === 'DELETED' && selected(e.object))) write('DELETED', e.object);
     });
     const timeoutSeconds = Number(q.get('timeoutSeconds') ?? '0');
     const limit = timeoutSeconds > 0 ? Math.min(timeoutSeconds * 1000, this.o.maxWatchMs) : this.o.maxWatchMs;

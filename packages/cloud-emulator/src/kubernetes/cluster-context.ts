@@ -1,5 +1,6 @@
 import type { Logger } from '@gati-framework/core';
 import type { TimerGroup } from '../common/timers.js';
+import type { EventRecorder } from './events.js';
 import { isObject, type Json, type JsonObject } from './merge.js';
 import { resourceByKind, type ResourceType } from './resources.js';
 import { meta, type ObjectStore } from './store.js';
@@ -57,6 +58,7 @@ export interface ClusterContext {
   delays: KubernetesDelays;
   failureModes: FailureModes;
   loadBalancerAddress: LoadBalancerAddress;
+  events: EventRecorder;
   logger: Logger;
 }
 

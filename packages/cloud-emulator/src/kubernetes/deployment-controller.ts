@@ -97,9 +97,18 @@ export class DeploymentController {
     return { surge, unavailable: Math.min(unavailable, replicas) };
   }
 
-  private scale(rs: JsonObject, replicas: number): JsonObject {
-    if (num(spec(rs)['replicas']) === replicas) return rs;
-    return this.c.store.update(type('ReplicaSet'), { ...rs, spec: { ...spec(rs), replicas } });
+  private scale(rs: JsonObject, replicas: number, owner?: JsonObject): JsonObject {
+    const from = num(spec(rs)['replicas']);
+    if (from === replicas) return rs;
+    const out = this.c.store.update(type('ReplicaSet'), { ...rs, spec: { ...spec(rs), replicas } });
+    const d = owner ?? this.ownerOf(rs);
+    if (d) this.c.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${meta(rs).name} from ${from} to ${replicas}`, 'deployment-controller');
+    return out;
+  }
+
+  private ownerOf(rs: JsonObject): JsonObject | undefined {
+    const ref = (meta(rs).ownerReferences ?? []).find((r) => r.controller);
+    return ref ? this.c.store.get(type('Deployment'), meta(rs).namespace, ref.name) : undefined;
   }
 
   private rolling(d: JsonObject, newRs: JsonObject, old: JsonObject[], replicas: number): void {

@@ -96,6 +96,13 @@ describe('Kubernetes emulator: API surface', () => {
     const events = await watching;
     expect(events[0]).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'w' } } });
     expect(events.map((x) => x.type)).toContain('MODIFIED');
+    // A label-selected watch sees an object leave the selection as DELETED and enter it as ADDED.
+    await call(e, 'POST', DEP, deployment('sel', 'nginx:1', 0));
+    const selWatch = watchUntil(e, `${DEP}?watch=true&labelSelector=tier%3Dfront`, (ev) => ev.length >= 2);
+    await sleep(50);
+    await call(e, 'PATCH', `${DEP}/sel`, { metadata: { labels: { tier: 'front' } } }, { contentType: 'application/merge-patch+json' });
+    await call(e, 'PATCH', `${DEP}/sel`, { metadata: { labels: { tier: 'back' } } }, { contentType: 'application/merge-patch+json' });
+    expect((await selWatch).slice(0, 2).map((x) => x.type)).toEqual(['ADDED', 'DELETED']);
     e.store.compact();
     const expired = await watchUntil(e, `${DEP}?watch=true&resourceVersion=${rv}`, (ev) => ev.length > 0);
     expect(expired[0]).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });

@@ -8,6 +8,7 @@ import { resolveDelays, TimerGroup } from '../common/timers.js';
 import { KubeApiHandler } from './api-server.js';
 import { DEFAULT_FAILURE_MODES, DEFAULT_KUBERNETES_DELAYS, type FailureModes, type KubernetesDelays, type LoadBalancerAddress, type, } from './cluster-context.js';
 import { ControllerManager } from './controller-manager.js';
+import { EventRecorder } from './events.js';
 import type { JsonObject } from './merge.js';
 import { ObjectStore } from './store.js';
 
@@ -73,6 +74,7 @@ export async function startKubernetesEmulator(options: KubernetesEmulatorOptions
     delays: resolveDelays(DEFAULT_KUBERNETES_DELAYS, options.delays),
     failureModes: { ...DEFAULT_FAILURE_MODES, ...options.failureModes },
     loadBalancerAddress: options.loadBalancerAddress ?? (() => ({ ip: '127.0.0.1' })),
+    events: new EventRecorder(store),
     logger,
   };
   for (const name of SYSTEM_NAMESPACES) store.create(type('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });

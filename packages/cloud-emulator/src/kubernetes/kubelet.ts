@@ -25,6 +25,7 @@ export class Kubelet {
       qosClass: 'BestEffort',
       conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() }],
     }));
+    this.c.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${m.namespace ?? 'default'}/${m.name} to gati-emulator-node`, 'default-scheduler');
     this.c.timers.after(this.c.delays.podStartMs, () => this.start(pod, mode), (e) => this.c.logger.warn('kubelet failed', { error: String(e) }));
   }
 
@@ -76,8 +77,12 @@ export class Kubelet {
         lastState,
       }));
 
+    const image = String(this.containers(pod)[0]?.['image'] ?? '');
+    const event = (type: 'Normal' | 'Warning', reason: string, message: string): void => this.c.events.record(pod, type, reason, message, 'kubelet');
     switch (mode) {
       case 'imagePull': {
+        event('Warning', 'Failed', `Failed to pull image "${image}": not found`);
+        event('Warning', 'Failed', 'Error: ErrImagePull');
         const waiting = (reason: string) => (c: JsonObject) => ({
           waiting: {
             reason,
@@ -95,6 +100,7 @@ export class Kubelet {
             waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.min(300, 10 * 2 ** restarts)}s restarting failed container=${String(c['name'])} pod=${meta(pod).name}` },
           });
           const ok = this.update(pod, () => ({ ...base(false), phase: 'Running', containerStatuses: statuses(waiting, false, restarts, terminated) }));
+          if (ok && restarts <= 3) event('Warning', 'BackOff', `Back-off restarting failed container ${String(this.containers(pod)[0]?.['name'] ?? 'app')} in pod ${meta(pod).name}`);
           if (ok) this.c.timers.after(this.c.delays.crashLoopRestartMs, () => crash(restarts + 1));
         };
         crash(1);
@@ -102,6 +108,9 @@ export class Kubelet {
       }
       default: {
         const running = (): JsonObject => ({ running: { startedAt: now } });
+        event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+        event('Normal', 'Started', `Started container ${String(this.containers(pod)[0]?.['name'] ?? 'app')}`);
+        if (mode === 'neverReady') event('Warning', 'Unhealthy', 'Readiness probe failed: the emulated container never becomes ready');
         this.update(pod, () => ({ ...base(false), phase: 'Running', containerStatuses: statuses(running, false) }));
         if (mode === 'neverReady') return;
         this.c.timers.after(this.c.delays.podReadyMs, () => this.update(pod, () => ({ ...base(true), phase: 'Running', containerStatuses: statuses(running, true) })));

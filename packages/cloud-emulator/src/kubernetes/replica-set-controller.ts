@@ -26,13 +26,18 @@ export class ReplicaSetController {
     const active = pods.filter((p) => !terminating(p));
     const want = num(spec(rs)['replicas'], 1);
     if (active.length < want) {
-      for (let i = active.length; i < want; i++) active.push(this.createPod(rs));
+      for (let i = active.length; i < want; i++) {
+        const pod = this.createPod(rs);
+        active.push(pod);
+        this.c.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${meta(pod).name}`, 'replicaset-controller');
+      }
     } else if (active.length > want) {
       // Delete the least useful pods first: not ready before ready, then the newest.
       const ranked = [...active].sort((a, b) => Number(podReady(a)) - Number(podReady(b)) || meta(b).creationTimestamp.localeCompare(meta(a).creationTimestamp) || meta(b).name.localeCompare(meta(a).name));
       for (const p of ranked.slice(0, active.length - want)) {
         this.deletePod(p);
         active.splice(active.indexOf(p), 1);
+        this.c.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${meta(p).name}`, 'replicaset-controller');
       }
     }
     const minReady = num(spec(rs)['minReadySeconds']);

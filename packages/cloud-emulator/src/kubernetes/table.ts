@@ -84,6 +84,41 @@ const COLUMNS: Record<string, Column[]> = {
     },
     AGE,
   ],
+  Endpoints: [
+    NAME,
+    {
+      name: 'Endpoints',
+      type: 'string',
+      cell: (o) => {
+        const subsets = Array.isArray(o['subsets']) ? (o['subsets'] as JsonObject[]) : [];
+        const eps = subsets.flatMap((s) => (Array.isArray(s['addresses']) ? (s['addresses'] as JsonObject[]) : []).flatMap((a) => (Array.isArray(s['ports']) ? (s['ports'] as JsonObject[]) : []).map((p) => `${String(a['ip'])}:${String(p['port'])}`)));
+        return eps.length ? eps.slice(0, 3).join(',') + (eps.length > 3 ? ` + ${eps.length - 3} more...` : '') : '<none>';
+      },
+    },
+    AGE,
+  ],
+  HorizontalPodAutoscaler: [
+    NAME,
+    { name: 'Reference', type: 'string', cell: (o) => `${String((sp(o)['scaleTargetRef'] as JsonObject | undefined)?.['kind'] ?? '')}/${String((sp(o)['scaleTargetRef'] as JsonObject | undefined)?.['name'] ?? '')}` },
+    { name: 'MinPods', type: 'integer', cell: (o) => num(sp(o)['minReplicas']) },
+    { name: 'MaxPods', type: 'integer', cell: (o) => num(sp(o)['maxReplicas']) },
+    { name: 'Replicas', type: 'integer', cell: (o) => num(st(o)['currentReplicas']) },
+    AGE,
+  ],
+  Event: [
+    { name: 'Last Seen', type: 'string', cell: (o) => age({ ...o, metadata: { ...(o['metadata'] as JsonObject), creationTimestamp: String(o['lastTimestamp'] ?? '') } }) },
+    { name: 'Type', type: 'string', cell: (o) => String(o['type'] ?? '') },
+    { name: 'Reason', type: 'string', cell: (o) => String(o['reason'] ?? '') },
+    { name: 'Object', type: 'string', cell: (o) => `${String((o['involvedObject'] as JsonObject | undefined)?.['kind'] ?? '').toLowerCase()}/${String((o['involvedObject'] as JsonObject | undefined)?.['name'] ?? '')}` },
+    { name: 'Message', type: 'string', cell: (o) => String(o['message'] ?? '') },
+  ],
+  PodDisruptionBudget: [
+    NAME,
+    { name: 'Min Available', type: 'string', cell: (o) => (sp(o)['minAvailable'] === undefined ? 'N/A' : String(sp(o)['minAvailable'])) },
+    { name: 'Max Unavailable', type: 'string', cell: (o) => (sp(o)['maxUnavailable'] === undefined ? 'N/A' : String(sp(o)['maxUnavailable'])) },
+    { name: 'Allowed Disruptions', type: 'integer', cell: (o) => num(st(o)['disruptionsAllowed']) },
+    AGE,
+  ],
 };
 
 /** A `meta.k8s.io/v1` Table of objects, as kubectl requests for `get`. */

@@ -145,7 +145,11 @@ export class KubeClient {
     for (const o of objects) {
       const ref = { ...refOf(o), namespace: this.ns(o.metadata) };
       const before = await this.get(ref, options);
-      const body = { ...o, metadata: { ...o.metadata, ...(before === undefined || ref.namespace ? { namespace: ref.namespace } : {}) } };
+      const { namespaced } = await this.resolver.info(o.apiVersion, o.kind);
+      const metadata = { ...o.metadata };
+      if (namespaced) metadata.namespace = ref.namespace;
+      else delete metadata.namespace;
+      const body = { ...o, metadata };
       const { body: after } = await this.transport.json<KubeObject>(
         {
           method: 'PATCH',

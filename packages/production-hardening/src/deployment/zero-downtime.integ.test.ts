@@ -166,6 +166,17 @@ describe('ZeroDowntimeDeployment.deploy', () => {
     expect(templateImage()).toBe('registry.example.com/shop:1.0.0');
   });
 
+  it('with autoscaling the HPA owns the replica count, and redeploys stay no-ops', async () => {
+    const scaled = config('registry.example.com/shop:1.0.0', { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 } });
+    const first = await zdd.deploy(scaled, options);
+    expect(first.status).toBe('succeeded');
+    expect(first.manifests.map((m) => m.kind)).toContain('HorizontalPodAutoscaler');
+    const d = e.getObject('Deployment', 'shop', 'shop') as { spec: { replicas: number }; status: { availableReplicas: number } };
+    expect(d.spec.replicas).toBe(2);
+    expect(d.status.availableReplicas).toBe(2);
+    expect(await zdd.deploy(scaled, options)).toMatchObject({ status: 'succeeded', unchanged: true });
+  });
+
   it('refuses an invalid config before touching the cluster', async () => {
     await expect(zdd.deploy({ ...config('registry.example.com/shop:1.0.0'), appName: 'Shop_1' }, options)).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     expect(e.requestLog.entries()).toHaveLength(0);

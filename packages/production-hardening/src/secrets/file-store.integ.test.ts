@@ -86,7 +86,7 @@ describe('encrypted file store across processes', () => {
     await store.set('after', 'value');
     await store.close();
     expect((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
+  }, 120_000);
 
   it('two processes writing at once lose nothing', async () => {
     const file = join(dir, 'shared.enc');

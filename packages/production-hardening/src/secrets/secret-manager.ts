@@ -78,7 +78,7 @@ export class SecretManager {
     const logger = (options.logger ?? this.logger).child({ component: 'secret-store' });
     if (options.unsafeTestOnlyScryptN !== undefined && scryptN < DEFAULT_SCRYPT_N) logger.warn('scrypt cost lowered below the production floor (test-only option)', { N: scryptN });
     const settings: StoreSettings = {
-      file: options.file === undefined ? undefined : await prepareStoreFolder(options.file),
+      file: options.file === undefined ? undefined : await prepareStoreFolder(options.file, logger),
       maxKeyAgeDays: options.maxKeyAgeDays ?? 90,
       scryptN,
       lock: options.lock ?? {},

@@ -49,6 +49,18 @@ describe('SecretStore', () => {
     expect(JSON.parse(raw).body.kdf).toMatchObject({ name: 'scrypt', N, r: 8, p: 1 });
   });
 
+  it('warns (without secrets in the fields) when the folder is open to other users', async () => {
+    const warnings: [string, Record<string, unknown> | undefined][] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (m: string, f?: Record<string, unknown>) => void warnings.push([m, f]), child: () => logger };
+    const shared = join(dir, 'shared');
+    await fs.mkdir(shared, { mode: 0o755 });
+    await fs.chmod(shared, 0o755);
+    const store = await new SecretManager({ logger }).open({ file: join(shared, 's.enc'), passphrase: 'the passphrase', unsafeTestOnlyScryptN: N });
+    open.push(store);
+    expect(warnings.map(([m]) => m)).toContain('the secrets folder is accessible to other users; chmod 700 it');
+    expect(JSON.stringify(warnings)).not.toContain('the passphrase');
+  });
+
   it('uses scrypt N = 2^17, r = 8, p = 1 by default', async () => {
     const file = join(dir, 'prod.enc');
     const store = await manager.open({ file, passphrase: 'a long production passphrase' });

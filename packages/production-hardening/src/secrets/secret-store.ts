@@ -418,10 +418,12 @@ export class SecretStore {
   }
 }
 
-/** @internal */
-export async function prepareStoreFolder(file: string): Promise<string> {
+/** @internal creates the folder 0700 when missing; warns when an existing one is open to others. */
+export async function prepareStoreFolder(file: string, logger: Logger): Promise<string> {
   const abs = resolve(file);
   await ensurePrivateDir(dirname(abs));
+  const mode = (await fs.stat(dirname(abs))).mode & 0o777;
+  if (mode & 0o077) logger.warn('the secrets folder is accessible to other users; chmod 700 it', { folder: dirname(abs), mode: mode.toString(8) });
   return abs;
 }
 
