@@ -1,6 +1,7 @@
 import { isGatiError } from '@gati-framework/core';
 import { print } from './print.js';
 import { runConfigStep } from './steps/config.js';
+import { runDeployStep } from './steps/deploy.js';
 import { runHardeningStep } from './steps/hardening.js';
 
 /** The demo: each step lives in ./steps and prints what it did. */
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   process.stdout.write('Gati quickstart — against the local emulators\n');
   await runConfigStep(print);
   await runHardeningStep(print);
+  await runDeployStep(print);
   process.stdout.write('\nDone.\n');
 }
 

@@ -40,3 +40,14 @@ export { generateHPAManifest, prometheusAdapterConfigYAML, prometheusAdapterRule
 export { simulateAutoscaling, type SimulationOptions, type SimulationStep } from './scaling/simulate.js';
 export { recommendResources, type RecommendOptions, type ResourceEstimate, type ResourceRecommendation, type UsageSamples } from './scaling/recommend.js';
 export type { HPABehavior, HPAScalingPolicy, HPAScalingRules, HPASpec, HorizontalPodAutoscalerManifest, MetricSpec, MetricTarget } from './scaling/types.js';
+export {
+  ZeroDowntimeDeployment,
+  runSmokeTests,
+  verifyDeploymentHealth,
+  type DeployOptions,
+  type DeployResult,
+  type HealthVerdict,
+  type SmokeTest,
+  type SmokeTestReport,
+  type ZeroDowntimeDeploymentOptions,
+} from './deployment/index.js';

@@ -1,4 +1,5 @@
 import { noopLogger, type Logger } from '@gati-framework/core';
+import { ZeroDowntimeDeployment } from './deployment/zero-downtime.js';
 import { generateManifests } from './manifests/deployment-manifests.js';
 import { runReadinessChecks, summarize, type ReadinessReport } from './readiness/readiness.js';
 import { AutoScalingOptimizer } from './scaling/optimizer.js';
@@ -14,7 +15,7 @@ export interface ProductionHardeningSuiteOptions {
 }
 
 /**
- * One entry point for production hardening: `secrets`, `validator`, `scaling`, and
+ * One entry point for production hardening: `secrets`, `validator`, `scaling`, `deployment`, and
  * `checkProductionReadiness(config)`. Constructs without any key; secret stores get theirs
  * when opened.
  */
@@ -22,6 +23,8 @@ export class ProductionHardeningSuite {
   readonly secrets: SecretManager;
   readonly validator: ConfigValidator;
   readonly scaling: AutoScalingOptimizer;
+  /** Zero-downtime deploys to Kubernetes with automatic rollback. */
+  readonly deployment: ZeroDowntimeDeployment;
   private readonly logger: Logger;
 
   constructor(options: ProductionHardeningSuiteOptions = {}) {
@@ -29,6 +32,7 @@ export class ProductionHardeningSuite {
     this.secrets = new SecretManager({ logger: this.logger, ...(options.secrets ? { defaults: options.secrets } : {}) });
     this.validator = new ConfigValidator();
     this.scaling = new AutoScalingOptimizer();
+    this.deployment = new ZeroDowntimeDeployment({ logger: this.logger });
   }
 
   /**

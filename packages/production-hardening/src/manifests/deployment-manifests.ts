@@ -71,8 +71,8 @@ function container(config: DeploymentConfig): Record<string, unknown> {
     ...(envFrom.length ? { envFrom } : {}),
     ...(requests || limits ? { resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } } : {}),
     ...(probes?.startup ? { startupProbe: probe(probes.startup, { periodSeconds: 5, failureThreshold: 30, initialDelaySeconds: 0 }) } : {}),
-    ...(probes?.readiness ? { readinessProbe: probe(probes.readiness, { periodSeconds: 5, failureThreshold: 3, initialDelaySeconds: 0 }) } : {}),
-    ...(probes?.liveness ? { livenessProbe: probe(probes.liveness, { periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 }) } : {}),
+    ...(probes?.readiness ? { readinessProbe: probe(probes.readiness, { periodSeconds: 5, failureThreshold: 3, initialDelaySeconds: 15 }) } : {}),
+    ...(probes?.liveness ? { livenessProbe: probe(probes.liveness, { periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 30 }) } : {}),
     // Sleep before SIGTERM so endpoints and load balancers stop sending traffic first (Kubernetes ≥ 1.30).
     ...(config.shutdown.preStopSleepSeconds > 0 ? { lifecycle: { preStop: { sleep: { seconds: config.shutdown.preStopSleepSeconds } } } } : {}),
     securityContext: {
