@@ -1,5 +1,6 @@
 import { isGatiError } from '@gati-framework/core';
 import { print } from './print.js';
+import { runAwsStep } from './steps/aws.js';
 import { runConfigStep } from './steps/config.js';
 import { runDeployStep } from './steps/deploy.js';
 import { runHardeningStep } from './steps/hardening.js';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   await runConfigStep(print);
   await runHardeningStep(print);
   await runDeployStep(print);
+  await runAwsStep(print);
   process.stdout.write('\nDone.\n');
 }
 

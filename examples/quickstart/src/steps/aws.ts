@@ -27,6 +27,11 @@ export async function runAwsStep(print: Printer): Promise<void> {
   print.heading(`AWS: EKS cluster → kubeconfig → deploy → load balancer → delete (${real ? 'REAL AWS' : 'AWS emulator'})`);
   const emulator = real ? undefined : await AwsEmulator.start({ kubernetes: { delays: { podStartMs: 100, podReadyMs: 150, loadBalancerMs: 300 } } });
   if (emulator) print.line(`AWS emulator at ${emulator.endpoint} (region ${emulator.region}); every EKS cluster gets its own Kubernetes API`);
+  if (Number(process.versions.node.split('.')[0]) < 22 && process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] === undefined) {
+    // The SDK's multi-line notice would drown the demo's output; say it in one line instead.
+    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+    print.line(`note: AWS SDK v3 releases after January 2027 need Node 22 or newer (this is Node ${process.versions.node})`);
+  }
   let provider: ICloudProvider | undefined;
   try {
     provider = await createCloudProvider(
