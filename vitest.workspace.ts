@@ -25,4 +25,5 @@ function project(name: string, root: string, extra: { testTimeout?: number; incl
 export default [
   project('repo', '.', { include: ['test/**/*.test.ts'] }),
   project('core', 'packages/core'),
+  project('observability', 'packages/observability', { testTimeout: 60_000 }),
 ];

@@ -1,0 +1,106 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { WinstonLogger } from '../logging/logger.js';
+import type { ObservabilityMetrics } from '../metrics/metrics.js';
+import type { Health } from '../health/health.js';
+import { spanTraceContext, type Tracing } from '../tracing/tracing.js';
+import { getExplicitRoute, normalizeMethod, pathOf, UNMATCHED_ROUTE } from './route.js';
+
+export interface InstrumentParts {
+  metrics: ObservabilityMetrics | undefined;
+  logger: WinstonLogger;
+  requestLog: boolean;
+  tracing: Tracing | undefined;
+  health: Health;
+}
+
+const STATE = Symbol.for('gati-framework.observability.request');
+
+interface RequestState {
+  error: unknown;
+}
+
+/** Marks a request as failed by a thrown error (counted as `type="exception"`, not `"5xx"`). */
+export function recordRequestError(req: IncomingMessage, error: unknown): void {
+  const state = (req as unknown as Record<symbol, RequestState | undefined>)[STATE];
+  if (state) state.error = error;
+}
+
+/**
+ * The one instrumentation every integration shares: in-flight gauge, server
+ * span (continuing `traceparent`), response trace headers, and on close the
+ * request counter, duration histogram, error counter, span end and log line.
+ * Returns the context the handler must run in.
+ */
+export function beginRequest(
+  parts: InstrumentParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  resolveRoute: (req: IncomingMessage) => string | undefined,
+): Context {
+  const start = process.hrtime.bigint();
+  const method = normalizeMethod(req.method);
+  const { metrics, tracing } = parts;
+  const state: RequestState = { error: undefined };
+  (req as unknown as Record<symbol, RequestState>)[STATE] = state;
+  metrics?.activeConnections.inc();
+
+  let ctx = context.active();
+  let span: Span | undefined;
+  if (tracing) {
+    span = tracing.startServerSpan(method, tracing.extract(req.headers), { 'http.request.method': method, 'url.path': pathOf(req.url) });
+    const ids = spanTraceContext(span);
+    ctx = trace.setSpan(ctx, span);
+    res.setHeader('traceparent', ids.traceparent);
+    res.setHeader('x-trace-id', ids.traceId);
+    // Body and stream events fire outside the middleware's call stack; keep them in the span.
+    context.bind(ctx, req);
+    context.bind(ctx, res);
+  }
+  if (parts.health.isShuttingDown) res.setHeader('connection', 'close');
+
+  let done = false;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    metrics?.activeConnections.dec();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const route = getExplicitRoute(req) ?? resolveRoute(req) ?? UNMATCHED_ROUTE;
+    const aborted = !res.writableFinished;
+    const status = aborted && !res.headersSent ? 499 : res.statusCode;
+    const statusCode = String(status);
+    let ids: ReturnType<typeof spanTraceContext> | undefined;
+    if (span) {
+      ids = spanTraceContext(span);
+      span.updateName(`${method} ${route}`);
+      span.setAttribute('http.route', route);
+      span.setAttribute('http.response.status_code', status);
+      if (state.error !== undefined) span.recordException(state.error as Error);
+      if (status >= 500 || state.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    if (metrics) {
+      const labels = { method, route, status_code: statusCode };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds, ids?.sampled ? ids.traceId : undefined);
+      if (state.error !== undefined) metrics.errors.inc({ type: 'exception', route });
+      else if (status >= 500) metrics.errors.inc({ type: '5xx', route });
+    }
+    if (parts.requestLog) {
+      const fields: Record<string, unknown> = {
+        method,
+        route,
+        status_code: status,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+      };
+      if (aborted) fields['aborted'] = true;
+      if (ids) {
+        fields['trace_id'] = ids.traceId;
+        fields['span_id'] = ids.spanId;
+      }
+      parts.logger.log(status >= 500 ? 'error' : 'info', 'request', fields);
+    }
+  };
+  res.once('close', finish);
+  return ctx;
+}

@@ -1,0 +1,64 @@
+import { trace } from '@opentelemetry/api';
+import { createLogger, format, transports, type Logger as WinstonLogger } from 'winston';
+import Transport from 'winston-transport';
+import type { ResolvedLoggingOptions } from '../config/options.js';
+import { createRedactor } from './redact.js';
+
+export type { WinstonLogger };
+
+const RESERVED = new Set(['level', 'message', 'timestamp', 'service', 'environment', 'version']);
+
+/** Adds `trace_id`/`span_id` of the active span to every line that has none. */
+const traceFormat = format((info) => {
+  if (info['trace_id'] === undefined) {
+    const span = trace.getActiveSpan();
+    if (span) {
+      const ctx = span.spanContext();
+      info['trace_id'] = ctx.traceId;
+      info['span_id'] = ctx.spanId;
+    }
+  }
+  return info;
+});
+
+function redactFormat(extra: readonly string[]): ReturnType<ReturnType<typeof format>> {
+  const redact = createRedactor(extra);
+  return format((info) => {
+    for (const key of Object.keys(info)) {
+      if (RESERVED.has(key) || key === 'trace_id' || key === 'span_id') continue;
+      const cleaned = redact({ [key]: info[key] }) as Record<string, unknown>;
+      info[key] = cleaned[key];
+    }
+    if (typeof info.message === 'string') info.message = redact(info.message) as string;
+    return info;
+  })();
+}
+
+/** A transport that discards everything, so a logger with no output costs little and never warns. */
+class NullTransport extends Transport {
+  override log(_info: unknown, callback: () => void): void {
+    callback();
+  }
+}
+
+export interface LoggerInit {
+  service: string;
+  environment: string;
+  version?: string;
+  extraTransports?: Transport[];
+}
+
+/** The stack's winston logger: JSON lines with service, environment and trace ids, secrets redacted. */
+export function createStackLogger(options: ResolvedLoggingOptions | false, init: LoggerInit): WinstonLogger {
+  const out: Transport[] = [...(init.extraTransports ?? [])];
+  const consoleOn = options !== false && (options.console ?? init.environment !== 'production');
+  if (consoleOn) out.push(new transports.Console());
+  if (out.length === 0) out.push(new NullTransport());
+  return createLogger({
+    level: options === false ? 'error' : options.level,
+    silent: options === false,
+    defaultMeta: { service: init.service, environment: init.environment, ...(init.version ? { version: init.version } : {}) },
+    format: format.combine(traceFormat(), redactFormat(options === false ? [] : options.redact), format.timestamp(), format.json()),
+    transports: out,
+  });
+}

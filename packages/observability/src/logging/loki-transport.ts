@@ -1,0 +1,212 @@
+import Transport from 'winston-transport';
+import type { ResolvedLokiOptions } from '../config/options.js';
+
+export type LokiDropReason = 'buffer_full' | 'rejected' | 'shutdown';
+
+export interface LokiTransportInit {
+  /** Stream labels: low-cardinality only (service, environment, plus static extras); `level` is added per line. */
+  labels: Record<string, string>;
+  onDrop?: (count: number, reason: LokiDropReason) => void;
+  /** Called once per failure streak (not per retry) so an outage logs one line, not thousands. */
+  onError?: (error: Error) => void;
+}
+
+interface Entry {
+  level: string;
+  ts: string;
+  line: string;
+  bytes: number;
+}
+
+/** Counters a caller (or a test) can read. */
+export interface LokiTransportStats {
+  buffered: number;
+  bufferedBytes: number;
+  sent: number;
+  dropped: number;
+  failures: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+/** winston's key of the fully formatted line (triple-beam's MESSAGE). */
+const MESSAGE = Symbol.for('message');
+
+/**
+ * A winston transport that pushes JSON batches to Loki's `/loki/api/v1/push`.
+ * The buffer is bounded in entries and bytes; when Loki is slow or down the
+ * oldest lines are dropped and counted, the app never waits, and non-2xx
+ * answers are failures. It installs no process hooks: the stack's shutdown
+ * calls `flush()` and `close()`.
+ */
+export class LokiTransport extends Transport {
+  private buffer: Entry[] = [];
+  private bufferedBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private backoffMs = 0;
+  private nextAttemptAt = 0;
+  private failing = false;
+  private closed = false;
+  private readonly url: string;
+  private readonly auth: string | undefined;
+  private counters = { sent: 0, dropped: 0, failures: 0 };
+  private lastTs = 0n;
+
+  constructor(
+    private readonly options: ResolvedLokiOptions,
+    private readonly init: LokiTransportInit,
+  ) {
+    super();
+    this.url = `${options.host.replace(/\/+$/, '')}/loki/api/v1/push`;
+    this.auth = options.basicAuth ? `Basic ${Buffer.from(options.basicAuth).toString('base64')}` : undefined;
+    this.timer = setInterval(() => this.tick(), options.batchIntervalMs);
+    this.timer.unref();
+  }
+
+  override log(info: Record<string | symbol, unknown>, callback: () => void): void {
+    if (this.closed) {
+      this.drop(1, 'shutdown');
+      callback();
+      return;
+    }
+    const line = typeof info[MESSAGE] === 'string' ? (info[MESSAGE] as string) : JSON.stringify(info);
+    const entry: Entry = { level: String(info['level'] ?? 'info'), ts: this.timestamp(), line, bytes: line.length + 32 };
+    this.buffer.push(entry);
+    this.bufferedBytes += entry.bytes;
+    this.enforceBounds();
+    if (this.buffer.length >= this.options.maxBatchEntries) this.tick();
+    callback();
+  }
+
+  /** Sends everything buffered (one batch at a time) until empty, a failure, or `timeoutMs`. */
+  async flush(timeoutMs = this.options.timeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.inFlight) await this.inFlight;
+      if (this.buffer.length === 0) return;
+      const ok = await this.sendBatch(Math.max(1, deadline - Date.now()));
+      if (!ok) return;
+    }
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length > 0) this.drop(this.buffer.length, 'shutdown');
+    this.buffer = [];
+    this.bufferedBytes = 0;
+  }
+
+  stats(): LokiTransportStats {
+    return { buffered: this.buffer.length, bufferedBytes: this.bufferedBytes, ...this.counters };
+  }
+
+  private timestamp(): string {
+    // Loki rejects out-of-order equal timestamps less than duplicates; keep them strictly increasing.
+    let ns = BigInt(Date.now()) * 1_000_000n;
+    if (ns <= this.lastTs) ns = this.lastTs + 1n;
+    this.lastTs = ns;
+    return ns.toString();
+  }
+
+  private enforceBounds(): void {
+    let dropped = 0;
+    while (this.buffer.length > this.options.maxBufferEntries || (this.bufferedBytes > this.options.maxBufferBytes && this.buffer.length > 1)) {
+      const old = this.buffer.shift();
+      if (!old) break;
+      this.bufferedBytes -= old.bytes;
+      dropped++;
+    }
+    if (dropped > 0) this.drop(dropped, 'buffer_full');
+  }
+
+  private drop(count: number, reason: LokiDropReason): void {
+    this.counters.dropped += count;
+    this.init.onDrop?.(count, reason);
+  }
+
+  private tick(): void {
+    if (this.inFlight || this.buffer.length === 0 || Date.now() < this.nextAttemptAt) return;
+    void this.sendBatch(this.options.timeoutMs);
+  }
+
+  private sendBatch(timeoutMs: number): Promise<boolean> {
+    const batch = this.buffer.splice(0, this.options.maxBatchEntries);
+    let batchBytes = 0;
+    for (const e of batch) batchBytes += e.bytes;
+    this.bufferedBytes -= batchBytes;
+    const run = this.post(batch, timeoutMs).then(
+      (status) => {
+        if (status >= 200 && status < 300) {
+          this.counters.sent += batch.length;
+          this.recovered();
+          return true;
+        }
+        if (status >= 400 && status < 500 && status !== 429) {
+          // Loki refused the content itself (bad labels, too old): retrying cannot help.
+          this.drop(batch.length, 'rejected');
+          this.failed(new Error(`Loki answered ${status}; ${batch.length} lines dropped`));
+          return false;
+        }
+        this.requeue(batch, batchBytes);
+        this.failed(new Error(`Loki answered ${status}`));
+        return false;
+      },
+      (error: unknown) => {
+        this.requeue(batch, batchBytes);
+        this.failed(error instanceof Error ? error : new Error(String(error)));
+        return false;
+      },
+    );
+    this.inFlight = run.then(() => undefined);
+    void this.inFlight.finally(() => {
+      this.inFlight = undefined;
+    });
+    return run;
+  }
+
+  private async post(batch: Entry[], timeoutMs: number): Promise<number> {
+    const streams = new Map<string, Array<[string, string]>>();
+    for (const e of batch) {
+      let values = streams.get(e.level);
+      if (!values) streams.set(e.level, (values = []));
+      values.push([e.ts, e.line]);
+    }
+    const body = JSON.stringify({
+      streams: [...streams].map(([level, values]) => ({ stream: { ...this.init.labels, level }, values })),
+    });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.auth) headers['authorization'] = this.auth;
+    const res = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer().catch(() => undefined);
+    return res.status;
+  }
+
+  private requeue(batch: Entry[], bytes: number): void {
+    if (this.closed) {
+      this.drop(batch.length, 'shutdown');
+      return;
+    }
+    this.buffer = batch.concat(this.buffer);
+    this.bufferedBytes += bytes;
+    this.enforceBounds();
+  }
+
+  private failed(error: Error): void {
+    this.counters.failures++;
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? this.options.batchIntervalMs : this.backoffMs * 2);
+    this.nextAttemptAt = Date.now() + this.backoffMs;
+    if (!this.failing) {
+      this.failing = true;
+      this.init.onError?.(error);
+    }
+  }
+
+  private recovered(): void {
+    this.backoffMs = 0;
+    this.nextAttemptAt = 0;
+    this.failing = false;
+  }
+}
