@@ -6,10 +6,19 @@ const guard = fileURLToPath(new URL('./test/loopback-guard.ts', import.meta.url)
 /** Source condition: tests run the TypeScript sources of sibling packages, no build needed. */
 const sourceConditions = ['@gati-framework/source', 'import', 'module', 'node', 'default'];
 
-function project(name: string, root: string, extra: { testTimeout?: number; include?: string[] } = {}): TestProjectConfiguration {
+/**
+ * Vitest hands these conditions to Node for externalized packages too, for `require` as well.
+ * Without "module" (@opentelemetry/api's "module" build has extensionless ESM imports) and
+ * without "import" (Node 20.19 would then `require()` is-promise's .mjs in Express's router);
+ * Vite still adds "import"/"require" by import kind.
+ */
+const nodeSourceConditions = sourceConditions.filter((c) => c !== 'module' && c !== 'import');
+
+function project(name: string, root: string, extra: { testTimeout?: number; include?: string[]; conditions?: string[] } = {}): TestProjectConfiguration {
+  const conditions = extra.conditions ?? sourceConditions;
   return {
-    resolve: { conditions: sourceConditions },
-    ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@gati-framework/source'] } },
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ['@gati-framework/source'] } },
     test: {
       name,
       root,
@@ -25,5 +34,5 @@ function project(name: string, root: string, extra: { testTimeout?: number; incl
 export default [
   project('repo', '.', { include: ['test/**/*.test.ts'] }),
   project('core', 'packages/core'),
-  project('observability', 'packages/observability', { testTimeout: 60_000 }),
+  project('observability', 'packages/observability', { testTimeout: 60_000, conditions: nodeSourceConditions }),
 ];

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { context, trace, type Attributes, type Span, type SpanKind } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, trace, type Attributes, type Span, type SpanKind } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyPluginCallback } from 'fastify';
 import type { Registry } from 'prom-client';
+import type Transport from 'winston-transport';
 import { resolveOptions, type ObservabilityOptions, type ResolvedOptions } from './config/options.js';
 import { Health, type HealthCheck } from './health/health.js';
 import { gracefulShutdown } from './health/shutdown.js';
@@ -22,6 +23,8 @@ export interface StackExtras {
   registry?: Registry;
   /** Extra span processors, e.g. an `InMemorySpanExporter` in tests. */
   spanProcessors?: SpanProcessor[];
+  /** Extra winston transports (e.g. a capture in tests, a file). */
+  logTransports?: Transport[];
 }
 
 export interface ShutdownHandlerOptions {
@@ -72,7 +75,7 @@ export class ObservabilityStack {
       service: this.serviceName,
       environment: this.environment,
       ...(o.serviceVersion ? { version: o.serviceVersion } : {}),
-      extraTransports: this.loki ? [this.loki] : [],
+      extraTransports: [...(this.loki ? [this.loki] : []), ...(extras.logTransports ?? [])],
     });
     this.tracing =
       o.tracing === false
@@ -157,7 +160,7 @@ export class ObservabilityStack {
 
   /** Starts a span, child of the active one; a no-op span when tracing is off. */
   startSpan(name: string, options: { kind?: SpanKind; attributes?: Attributes } = {}): Span {
-    return this.tracing?.startSpan(name, options) ?? trace.wrapSpanContext(trace.getActiveSpan()?.spanContext() ?? trace.INVALID_SPAN_CONTEXT);
+    return this.tracing?.startSpan(name, options) ?? trace.wrapSpanContext(trace.getActiveSpan()?.spanContext() ?? INVALID_SPAN_CONTEXT);
   }
 
   /** Runs `fn` in a new active span. */

@@ -45,11 +45,13 @@ export function createMetricsHandler(metrics: ObservabilityMetrics | undefined, 
     }
     metrics.render(req.headers.accept).then(
       ({ contentType, body }) => {
+        if (res.headersSent) return;
         res.statusCode = 200;
         res.setHeader('content-type', contentType);
         res.end(body);
       },
       (error: unknown) => {
+        if (res.headersSent) return;
         res.statusCode = 500;
         res.end(`metrics collection failed: ${error instanceof Error ? error.message : String(error)}\n`);
       },
@@ -61,6 +63,7 @@ export function createMetricsHandler(metrics: ObservabilityMetrics | undefined, 
 export function createHealthHandler(health: Health, kind: 'live' | 'ready'): NodeHandler {
   return (_req, res) => {
     void (kind === 'live' ? health.liveness() : health.readiness()).then((report) => {
+      if (res.headersSent) return;
       res.statusCode = report.status === 'ok' ? 200 : 503;
       res.setHeader('content-type', 'application/json');
       res.setHeader('cache-control', 'no-store');

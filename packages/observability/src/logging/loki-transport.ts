@@ -46,7 +46,7 @@ export class LokiTransport extends Transport {
   private backoffMs = 0;
   private nextAttemptAt = 0;
   private failing = false;
-  private closed = false;
+  private isClosed = false;
   private readonly url: string;
   private readonly auth: string | undefined;
   private counters = { sent: 0, dropped: 0, failures: 0 };
@@ -64,7 +64,7 @@ export class LokiTransport extends Transport {
   }
 
   override log(info: Record<string | symbol, unknown>, callback: () => void): void {
-    if (this.closed) {
+    if (this.isClosed) {
       this.drop(1, 'shutdown');
       callback();
       return;
@@ -90,8 +90,8 @@ export class LokiTransport extends Transport {
   }
 
   override close(): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.isClosed) return;
+    this.isClosed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.buffer.length > 0) this.drop(this.buffer.length, 'shutdown');
@@ -185,7 +185,7 @@ export class LokiTransport extends Transport {
   }
 
   private requeue(batch: Entry[], bytes: number): void {
-    if (this.closed) {
+    if (this.isClosed) {
       this.drop(batch.length, 'shutdown');
       return;
     }

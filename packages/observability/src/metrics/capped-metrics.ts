@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 type LabelValues = Record<string, string | number>;
 
@@ -95,14 +95,17 @@ export class GatiHistogram {
     ctx: CapContext,
     private readonly exemplars = false,
   ) {
+    // prom-client only lets exemplar histograms be born in an OpenMetrics registry; register
+    // it there, then in ours (text renders ignore exemplars, our OpenMetrics renderer shows them).
     this.metric = new Histogram({
       name,
       help,
       labelNames: [...labelNames],
-      registers: ctx.registries,
+      registers: exemplars ? [new Registry(Registry.OPENMETRICS_CONTENT_TYPE)] : ctx.registries,
       enableExemplars: exemplars,
       ...(buckets ? { buckets } : {}),
     });
+    if (exemplars) for (const r of ctx.registries) r.registerMetric(this.metric);
     // Histogram children in prom-client do not take exemplars, so the cap keeps the label object itself.
     this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => l);
   }
