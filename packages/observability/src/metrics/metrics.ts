@@ -52,6 +52,8 @@ export class ObservabilityMetrics {
     this.activeConnections = this.createGauge('active_connections', 'HTTP requests in flight.', []);
     this.errors = this.createCounter('errors_total', 'Server errors: 5xx answers and thrown errors.', ['type', 'route']);
     this.logDropped = this.createCounter('log_dropped_total', 'Log lines dropped before reaching Loki, by reason.', ['reason']);
+    // Present from the first scrape, so dashboards and alerts see 0 rather than no data.
+    for (const reason of ['buffer_full', 'rejected', 'shutdown']) this.logDropped.inc({ reason }, 0);
     if (options.defaultMetrics) registerProcessMetrics(this.registry);
   }
 

@@ -5,10 +5,10 @@ import { collectDefaultMetrics, Gauge, type Registry } from 'prom-client';
  * `promtool check metrics` complain; they are replaced by these fixed names.
  */
 const RENAMED: Record<string, { name: string; help: string; read: () => number }> = {
-  nodejs_active_handles_total: { name: 'nodejs_active_handles_count', help: 'Number of active libuv handles.', read: () => activeCount('_getActiveHandles') },
-  nodejs_active_requests_total: { name: 'nodejs_active_requests_count', help: 'Number of active libuv requests.', read: () => activeCount('_getActiveRequests') },
+  nodejs_active_handles_total: { name: 'nodejs_handles_active', help: 'Number of active libuv handles.', read: () => activeCount('_getActiveHandles') },
+  nodejs_active_requests_total: { name: 'nodejs_requests_active', help: 'Number of active libuv requests.', read: () => activeCount('_getActiveRequests') },
   nodejs_active_resources_total: {
-    name: 'nodejs_active_resources_count',
+    name: 'nodejs_resources_active',
     help: 'Number of active resources keeping the event loop alive.',
     read: () => process.getActiveResourcesInfo().length,
   },
