@@ -2,6 +2,12 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 type LabelValues = Record<string, string | number>;
 
+/** prom-client's typings omit the constructor's content-type argument. */
+function openMetricsRegistry(): Registry {
+  const Ctor = Registry as unknown as new (contentType: string) => Registry;
+  return new Ctor(Registry.OPENMETRICS_CONTENT_TYPE);
+}
+
 /** Tracks the label sets of one metric and refuses new ones past the cap. */
 class SeriesCap<C> {
   private readonly children = new Map<string, C>();
@@ -101,7 +107,7 @@ export class GatiHistogram {
       name,
       help,
       labelNames: [...labelNames],
-      registers: exemplars ? [new Registry(Registry.OPENMETRICS_CONTENT_TYPE)] : ctx.registries,
+      registers: exemplars ? [openMetricsRegistry()] : ctx.registries,
       enableExemplars: exemplars,
       ...(buckets ? { buckets } : {}),
     });
