@@ -2,11 +2,11 @@ import { trace } from '@opentelemetry/api';
 import { createLogger, format, transports, type Logger as WinstonLogger } from 'winston';
 import Transport from 'winston-transport';
 import type { ResolvedLoggingOptions } from '../config/options.js';
-import { createRedactor } from './redact.js';
+import { createRedactor, REDACTED, scrubString, secretKeyPredicate } from './redact.js';
 
 export type { WinstonLogger };
 
-const RESERVED = new Set(['level', 'message', 'timestamp', 'service', 'environment', 'version']);
+const RESERVED = new Set(['level', 'message', 'timestamp', 'service', 'environment', 'version', 'trace_id', 'span_id']);
 
 /** Adds `trace_id`/`span_id` of the active span to every line that has none. */
 const traceFormat = format((info) => {
@@ -23,13 +23,16 @@ const traceFormat = format((info) => {
 
 function redactFormat(extra: readonly string[]): ReturnType<ReturnType<typeof format>> {
   const redact = createRedactor(extra);
+  const isSecretKey = secretKeyPredicate(extra);
   return format((info) => {
     for (const key of Object.keys(info)) {
-      if (RESERVED.has(key) || key === 'trace_id' || key === 'span_id') continue;
-      const cleaned = redact({ [key]: info[key] }) as Record<string, unknown>;
-      info[key] = cleaned[key];
+      if (RESERVED.has(key)) continue;
+      const value = info[key];
+      if (isSecretKey(key)) info[key] = REDACTED;
+      else if (typeof value === 'string') info[key] = scrubString(value);
+      else if (typeof value === 'object' && value !== null) info[key] = redact(value);
     }
-    if (typeof info.message === 'string') info.message = redact(info.message) as string;
+    if (typeof info.message === 'string') info.message = scrubString(info.message);
     return info;
   })();
 }

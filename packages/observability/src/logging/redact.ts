@@ -13,37 +13,53 @@ const DEFAULT_SECRET_KEYS = [
   'privatekey',
   'session',
   'signature',
-  'x-api-key',
 ];
 
 export const REDACTED = '[REDACTED]';
 
-/** Values that look like credentials wherever they appear (bearer tokens, basic auth, key=value secrets in URLs). */
+/** Values that look like credentials wherever they appear (bearer/basic credentials, secrets in query strings). */
 const SECRET_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}|([?&](?:token|key|secret|password|sig|signature|access_token)=)[^&\s"]+/gi;
+/** Cheap pre-check so ordinary strings skip the replace. */
+const MAYBE_SECRET = /bearer|basic|[?&]/i;
 
-/** Builds a redactor for field names containing any of the given (case-insensitive) substrings. */
-export function createRedactor(extra: readonly string[] = []): (value: unknown) => unknown {
+const NEVER_SECRET = new Set(['level', 'message', 'timestamp', 'service', 'environment', 'version', 'trace_id', 'span_id', 'method', 'route', 'status_code', 'duration_ms']);
+const MAX_CACHED_KEYS = 2000;
+
+/** Builds a predicate for field names containing any of the (case-insensitive) secret substrings; results are cached. */
+export function secretKeyPredicate(extra: readonly string[] = []): (key: string) => boolean {
   const keys = [...DEFAULT_SECRET_KEYS, ...extra.map((k) => k.toLowerCase())];
-  const isSecretKey = (k: string): boolean => {
-    if (k === 'trace_id' || k === 'span_id') return false;
-    const lower = k.toLowerCase();
-    return keys.some((s) => lower.includes(s));
+  const cache = new Map<string, boolean>();
+  return (key) => {
+    if (NEVER_SECRET.has(key)) return false;
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      const lower = key.toLowerCase();
+      hit = keys.some((s) => lower.includes(s));
+      if (cache.size < MAX_CACHED_KEYS) cache.set(key, hit);
+    }
+    return hit;
   };
-  const scrubString = (s: string): string =>
-    s.replace(SECRET_VALUE, (_m, scheme: string | undefined, param: string | undefined) => (scheme ? `${scheme} ${REDACTED}` : `${param}${REDACTED}`));
+}
 
+/** Replaces credential-looking substrings of a string. */
+export function scrubString(s: string): string {
+  if (!MAYBE_SECRET.test(s)) return s;
+  return s.replace(SECRET_VALUE, (_m, scheme: string | undefined, param: string | undefined) => (scheme ? `${scheme} ${REDACTED}` : `${param}${REDACTED}`));
+}
+
+/** Builds a redactor: fields whose names look secret become `[REDACTED]`, strings are scrubbed, nested objects walked. */
+export function createRedactor(extra: readonly string[] = []): (value: unknown) => unknown {
+  const isSecretKey = secretKeyPredicate(extra);
   const walk = (value: unknown, depth: number, seen: WeakSet<object>): unknown => {
     if (typeof value === 'string') return scrubString(value);
     if (typeof value !== 'object' || value === null) return value;
     if (depth > 8 || seen.has(value)) return '[Truncated]';
     seen.add(value);
     if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1, seen));
-    if (value instanceof Error) return { name: value.name, message: walk(value.message, depth + 1, seen), stack: value.stack };
+    if (value instanceof Error) return { name: value.name, message: scrubString(value.message), stack: value.stack };
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) ? REDACTED : walk(v, depth + 1, seen);
     return out;
   };
-
   return (value) => walk(value, 0, new WeakSet());
 }
-
