@@ -124,6 +124,43 @@ describe('Express 5: metrics, request logs, health', () => {
   });
 });
 
+describe('metrics endpoint protection and a separate port', () => {
+  it('answers 401 without the bearer token or basic credentials, 200 with them', async () => {
+    const obs = new ObservabilityStack({ serviceName: 'guarded', logging: false, tracing: false });
+    const app = express();
+    app.get('/metrics', obs.metricsHandler({ bearerToken: 'scrape-token-123' }));
+    app.get('/metrics-basic', obs.metricsHandler({ basicAuth: 'prom:pw' }));
+    const server = createServer(app);
+    const base = await listen(server);
+    try {
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer wrong-token-12' } })).status).toBe(401);
+      const ok = await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-token-123' } });
+      expect(ok.status).toBe(200);
+      expect(await ok.text()).toContain('gati_http_requests_total');
+      expect((await fetch(`${base}/metrics-basic`)).headers.get('www-authenticate')).toContain('Basic');
+      const basic = await fetch(`${base}/metrics-basic`, { headers: { authorization: `Basic ${Buffer.from('prom:pw').toString('base64')}` } });
+      expect(basic.status).toBe(200);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('serves /metrics on its own port', async () => {
+    const obs = new ObservabilityStack({ serviceName: 'sidecar', logging: false, tracing: false });
+    const server = await obs.serveMetrics({ port: 0 });
+    try {
+      const { port } = server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('process_cpu_seconds_total');
+      expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+    } finally {
+      await close(server);
+    }
+  });
+});
+
 describe('ObservabilityStack options and registries', () => {
   it('throws INVALID_CONFIG naming each bad option', () => {
     let error: unknown;
