@@ -48,9 +48,12 @@ export function beginRequest(
   let ctx = context.active();
   let span: Span | undefined;
   if (tracing) {
-    span = tracing.startServerSpan(method, tracing.extract(req.headers), { 'http.request.method': method, 'url.path': pathOf(req.url) });
+    // The request is a new unit of work: its context starts from the incoming headers only
+    // (never from whatever was active, e.g. a suppressed context of another instrumentation).
+    const parent = tracing.extract(req.headers);
+    span = tracing.startServerSpan(method, parent, { 'http.request.method': method, 'url.path': pathOf(req.url) });
     const ids = spanTraceContext(span);
-    ctx = trace.setSpan(ctx, span);
+    ctx = trace.setSpan(parent, span);
     res.setHeader('traceparent', ids.traceparent);
     res.setHeader('x-trace-id', ids.traceId);
     // Body and stream events fire outside the middleware's call stack; keep them in the span.

@@ -65,7 +65,8 @@ export class Tracing {
       }
       g[GLOBAL_FLAG] = true;
     }
-    if (hasRealGlobalProvider() && init.spanProcessors === undefined && options.exporter === undefined) {
+    // An SDK registered first (NodeSDK via the register entry point) owns export: use its provider.
+    if (hasRealGlobalProvider() && init.spanProcessors === undefined) {
       this.provider = undefined;
       this.tracer = trace.getTracer('@gati-framework/observability');
       return;
@@ -133,7 +134,11 @@ export class Tracing {
   }
 
   async forceFlush(): Promise<void> {
-    await this.provider?.forceFlush();
+    if (this.provider) return this.provider.forceFlush();
+    // Using a provider an SDK registered: flush it too, so shutdown loses no spans.
+    const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+    const delegate = (global.getDelegate?.() ?? global) as TracerProvider & { forceFlush?: () => Promise<void> };
+    await delegate.forceFlush?.();
   }
 
   async shutdown(): Promise<void> {
