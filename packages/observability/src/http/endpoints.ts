@@ -18,7 +18,7 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function authorized(req: IncomingMessage, options: MetricsHandlerOptions): boolean {
+export function authorized(req: IncomingMessage, options: MetricsHandlerOptions): boolean {
   const header = req.headers.authorization ?? '';
   if (options.bearerToken !== undefined) {
     if (header.startsWith('Bearer ') && sameSecret(header.slice(7), options.bearerToken)) return true;
