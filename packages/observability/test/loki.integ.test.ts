@@ -41,7 +41,7 @@ describe('Loki shipping through a local push receiver', () => {
       serviceName: 'shipper',
       environment: 'test',
       tracing: {},
-      logging: { console: false, loki: { host: lokiUrl, basicAuth: 'tenant:pa55', labels: { team: 'shop' }, batchIntervalMs: 50, maxBufferEntries: 200, maxBufferBytes: 64 * 1024 } },
+      logging: { console: false, loki: { host: lokiUrl, basicAuth: 'tenant:pa55', labels: { team: 'shop' }, batchIntervalMs: 50, maxBufferEntries: 200, maxBufferBytes: 64 * 1024, timeoutMs: 500 } },
     });
     const app = express();
     app.use(...obs.getMiddleware());
@@ -74,8 +74,12 @@ describe('Loki shipping through a local push receiver', () => {
 
   it('while Loki is down: bounded buffer, counted drops, unaffected latency; shipping resumes after', async () => {
     const baseline = await timedGets(`${base}/work/base`, 200);
+    // First a hung Loki (accepts, never answers), then no Loki at all.
+    loki.hang = true;
+    const hung = await timedGets(`${base}/work/down`, 700);
     await loki.stop();
-    const during = await timedGets(`${base}/work/down`, 1500);
+    loki.hang = false;
+    const during = [...hung, ...(await timedGets(`${base}/work/down`, 800))].sort((a, b) => a - b);
     const stats = obs.lokiStats()!;
     expect(stats.buffered).toBeLessThanOrEqual(200);
     expect(stats.bufferedBytes).toBeLessThanOrEqual(64 * 1024);
@@ -85,7 +89,8 @@ describe('Loki shipping through a local push receiver', () => {
     // (the scrape's own request line is logged, and dropped, after the body was rendered)
     expect(sample(m, 'gati_log_dropped_total', 'reason="buffer_full"')).toBe(stats.dropped);
     // The app never waits on Loki: the tail latency with Loki down stays near the baseline.
-    expect(p99(during)).toBeLessThan(Math.max(50, p99(baseline) * 5));
+    // (generous bound: this 2-core machine may be busy; a transport that waited would add 500 ms timeouts)
+    expect(p99(during)).toBeLessThan(Math.max(250, p99(baseline) * 5));
 
     await loki.start(loki.port);
     const before = requestLines().length;

@@ -49,6 +49,8 @@ export class LokiReceiver {
   readonly streams: LokiPush[] = [];
   pushes = 0;
   failWith: number | undefined;
+  /** Accept pushes but never answer (a hung Loki). */
+  hang = false;
   authorization: string | undefined;
   private server: Server | undefined;
   port = 0;
@@ -56,6 +58,7 @@ export class LokiReceiver {
   async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => {
       void readBody(req).then((body) => {
+        if (this.hang) return;
         if (req.method !== 'POST' || req.url !== '/loki/api/v1/push') {
           res.statusCode = 404;
           return res.end();
