@@ -4,7 +4,7 @@
  * time to render /metrics with 10,000 series. Runs against the BUILT package.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -59,7 +59,7 @@ async function startServer(variant: Variant, sinkUrl: string): Promise<{ child: 
   const child = spawn(process.execPath, [file], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, BENCH_VARIANT: variant, SINK_URL: sinkUrl, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
@@ -68,9 +68,19 @@ async function startServer(variant: Variant, sinkUrl: string): Promise<{ child: 
   return { child, url: `http://127.0.0.1:${port}/hello/world` };
 }
 
-async function load(url: string, seconds: number): Promise<{ rps: number; p99: number; errors: number }> {
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (u: { user: number; system: number }) => resolve(u.user + u.system));
+    child.send('cpu');
+  });
+}
+
+/** Load for `seconds`; also the server's CPU microseconds per request (less sensitive to a busy machine than req/s). */
+async function load(child: ChildProcess, url: string, seconds: number): Promise<{ rps: number; p99: number; errors: number; cpuUs: number }> {
+  const before = await cpuOf(child);
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const after = await cpuOf(child);
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUs: (after - before) / Math.max(1, r.requests.total) };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -96,19 +106,22 @@ async function renderBench(): Promise<number> {
 async function main(): Promise<void> {
   const renderMs = await renderBench();
   const sink = await startSink();
-  const results = new Map<Variant, { rps: number[]; p99: number[]; errors: number }>(VARIANTS.map((v) => [v, { rps: [], p99: [], errors: 0 }]));
+  const results = new Map<Variant, { rps: number[]; p99: number[]; cpu: number[]; errors: number }>(
+    VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]),
+  );
   for (let round = 0; round <= ROUNDS; round++) {
     for (const variant of VARIANTS) {
       const { child, url } = await startServer(variant, sink.url);
       try {
-        await load(url, 1); // warm-up: JIT, connections, first batches
+        await load(child, url, 1); // warm-up: JIT, connections, first batches
         if (round === 0) continue; // round 0 only warms the machine
-        const r = await load(url, SECONDS);
+        const r = await load(child, url, SECONDS);
         const acc = results.get(variant)!;
         acc.rps.push(r.rps);
         acc.p99.push(r.p99);
+        acc.cpu.push(r.cpuUs);
         acc.errors += r.errors;
-        process.stderr.write(`round ${round} ${variant.padEnd(8)} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms\n`);
+        process.stderr.write(`round ${round} ${variant.padEnd(8)} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms ${r.cpuUs.toFixed(0)} µs CPU/req\n`);
       } finally {
         await stop(child);
       }
@@ -117,15 +130,19 @@ async function main(): Promise<void> {
   sink.server.close();
   const bare = median(results.get('bare')!.rps);
   const peer = median(results.get('peer')!.rps);
+  const bareCpu = median(results.get('bare')!.cpu);
+  const peerCpu = median(results.get('peer')!.cpu);
   const lines = [
+    `Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
     `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per variant, alternating.`,
     '',
-    '| variant | median req/s | ratio to bare | ratio to peer | median p99 latency | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| variant | median req/s | req/s ratio to bare | req/s ratio to peer | median p99 latency | server CPU per request | CPU ratio bare/variant | CPU ratio peer/variant | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...VARIANTS.map((v) => {
       const r = results.get(v)!;
       const rps = median(r.rps);
-      return `| ${LABEL[v]} | ${rps.toFixed(0)} | ${(rps / bare).toFixed(2)} | ${(rps / peer).toFixed(2)} | ${median(r.p99).toFixed(1)} ms | ${r.errors} |`;
+      const cpu = median(r.cpu);
+      return `| ${LABEL[v]} | ${rps.toFixed(0)} | ${(rps / bare).toFixed(2)} | ${(rps / peer).toFixed(2)} | ${median(r.p99).toFixed(1)} ms | ${cpu.toFixed(0)} µs | ${(bareCpu / cpu).toFixed(2)} | ${(peerCpu / cpu).toFixed(2)} | ${r.errors} |`;
     }),
     '',
     `Rendering /metrics with 10,000 series: median ${renderMs.toFixed(1)} ms (30 renders).`,

@@ -55,6 +55,7 @@ export class ObservabilityStack {
   private shutdownPromise: Promise<void> | undefined;
   private signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
   private signals: NodeJS.Signals[] = [];
+  private signalShutdown = false;
 
   /** Throws `GatiError('INVALID_CONFIG')` listing every invalid option. */
   constructor(options: ObservabilityOptions, extras: StackExtras = {}) {
@@ -189,13 +190,19 @@ export class ObservabilityStack {
     const exit = options.exit ?? true;
     this.signals = options.signals ?? ['SIGTERM', 'SIGINT'];
     this.signalHandler = (signal) => {
+      // Stay subscribed: a second SIGTERM must not fall back to Node's default (immediate exit).
+      if (this.signalShutdown) {
+        this.logger.warn('shutdown already in progress', { signal });
+        return;
+      }
+      this.signalShutdown = true;
       this.logger.info('shutdown started', { signal });
       void this.shutdownGracefully(list).then(
         () => exit && process.exit(0),
         () => exit && process.exit(1),
       );
     };
-    for (const s of this.signals) process.once(s, this.signalHandler);
+    for (const s of this.signals) process.on(s, this.signalHandler);
   }
 
   /** The full sequence without a signal: readiness fails, wait, drain `servers`, then `shutdown()`. */
@@ -216,7 +223,7 @@ export class ObservabilityStack {
 
   private async doShutdown(): Promise<void> {
     this.health.markShuttingDown();
-    if (this.signalHandler) for (const s of this.signals) process.removeListener(s, this.signalHandler);
+    if (this.signalHandler && !this.signalShutdown) for (const s of this.signals) process.removeListener(s, this.signalHandler);
     await Promise.allSettled([this.loki?.flush(), this.tracing?.forceFlush()]);
     await Promise.allSettled([this.tracing?.shutdown()]);
     this.loki?.close();

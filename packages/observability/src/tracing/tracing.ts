@@ -38,10 +38,20 @@ export interface TracingInit {
 const GLOBAL_FLAG = Symbol.for('gati-framework.observability.tracing-global');
 const w3c = new W3CTraceContextPropagator();
 
-function hasRealGlobalProvider(): boolean {
+const OURS = Symbol.for('gati-framework.observability.provider');
+
+function globalDelegate(): TracerProvider {
   const provider = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
-  const delegate = provider.getDelegate?.() ?? provider;
-  return delegate.constructor.name !== 'NoopTracerProvider';
+  return provider.getDelegate?.() ?? provider;
+}
+
+function hasRealGlobalProvider(): boolean {
+  return globalDelegate().constructor.name !== 'NoopTracerProvider';
+}
+
+/** A provider some SDK (NodeSDK, a vendor agent) registered, as opposed to one of our stacks. */
+function hasForeignGlobalProvider(): boolean {
+  return hasRealGlobalProvider() && (globalDelegate() as unknown as Record<symbol, boolean>)[OURS] !== true;
 }
 
 /**
@@ -66,7 +76,7 @@ export class Tracing {
       g[GLOBAL_FLAG] = true;
     }
     // An SDK registered first (NodeSDK via the register entry point) owns export: use its provider.
-    if (hasRealGlobalProvider() && init.spanProcessors === undefined) {
+    if (hasForeignGlobalProvider() && init.spanProcessors === undefined) {
       this.provider = undefined;
       this.tracer = trace.getTracer('@gati-framework/observability');
       return;
@@ -84,6 +94,8 @@ export class Tracing {
       sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
       spanProcessors: processors,
     });
+    (this.provider as unknown as Record<symbol, boolean>)[OURS] = true;
+    // The first stack's provider also serves `trace.getTracer()` in user code.
     if (!hasRealGlobalProvider()) trace.setGlobalTracerProvider(this.provider);
     this.tracer = this.provider.getTracer('@gati-framework/observability');
   }
