@@ -2,7 +2,7 @@ import { GatiError } from '@gati-framework/core';
 import { Counter, Registry } from 'prom-client';
 import type { ResolvedMetricsOptions } from '../config/options.js';
 import { GatiCounter, GatiGauge, GatiHistogram, type CapContext } from './capped-metrics.js';
-import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, renderOpenMetrics } from './open-metrics.js';
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, renderExposition } from './open-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
 
 /** Default duration buckets (seconds): 5 ms to 10 s. */
@@ -29,9 +29,11 @@ export class ObservabilityMetrics {
   private readonly seriesDropped: Counter;
   private readonly byName = new Map<string, { kind: string; labels: string; metric: Metric }>();
   private readonly ctx: CapContext;
+  private readonly sharedRegistry: boolean;
 
   constructor(private readonly options: ResolvedMetricsOptions, init: MetricsInit = {}) {
     this.registry = init.registry ?? new Registry();
+    this.sharedRegistry = init.registry !== undefined;
     this.prefix = options.prefix;
     if (init.defaultLabels) this.registry.setDefaultLabels(init.defaultLabels);
     this.seriesDropped = new Counter({
@@ -80,9 +82,11 @@ export class ObservabilityMetrics {
   /** The exposition: OpenMetrics (with exemplars) when `accept` asks for it, else Prometheus text 0.0.4. */
   async render(accept?: string): Promise<{ contentType: string; body: string }> {
     if (accept !== undefined && accept.includes('application/openmetrics-text')) {
-      return { contentType: OPENMETRICS_CONTENT_TYPE, body: await renderOpenMetrics(this.registry) };
+      return { contentType: OPENMETRICS_CONTENT_TYPE, body: await renderExposition(this.registry, true) };
     }
-    return { contentType: PROMETHEUS_CONTENT_TYPE, body: await this.registry.metrics() };
+    // A shared registry may carry default labels our renderer does not merge: let prom-client render it.
+    const body = this.sharedRegistry ? await this.registry.metrics() : await renderExposition(this.registry, false);
+    return { contentType: PROMETHEUS_CONTENT_TYPE, body };
   }
 
   private getOrCreate(kind: string, name: string, labels: readonly string[], make: (fullName: string) => Metric): Metric {

@@ -1,4 +1,4 @@
-import type { MetricObjectWithValues, MetricValue, MetricValueWithName, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -9,7 +9,28 @@ interface Exemplar {
   timestamp: number;
 }
 
-const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+interface Sample {
+  labels?: Record<string, string | number>;
+  sharedLabels?: Record<string, string | number>;
+  metricName?: string;
+  value: number;
+  exemplar?: Exemplar | null;
+}
+
+interface MetricData {
+  name: string;
+  help: string;
+  type: string;
+  values: Sample[];
+}
+
+interface RenderableMetric {
+  get(): Promise<MetricData> | MetricData;
+  /** Histograms: the samples with bucket labels and shared series labels kept apart (no copy per bucket). */
+  getForPromString?(): Promise<MetricData>;
+}
+
+const escapeLabel = (v: string): string => (/[\\\n"]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : v);
 const escapeHelp = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 
 function formatValue(v: number): string {
@@ -19,38 +40,61 @@ function formatValue(v: number): string {
   return String(v);
 }
 
-function labelString(labels: Record<string, string | number | undefined>): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(labels)) {
+function formatLabels(labels: Record<string, string | number | undefined>): string {
+  let out = '';
+  for (const k in labels) {
+    const v = labels[k];
     if (v === undefined) continue;
-    parts.push(`${k}="${escapeLabel(k === 'le' && typeof v === 'number' ? formatValue(v) : String(v))}"`);
+    const s = typeof v === 'number' ? formatValue(v) : v;
+    out += `${out === '' ? '' : ','}${k}="${escapeLabel(s)}"`;
   }
-  return parts.length > 0 ? `{${parts.join(',')}}` : '';
+  return out;
 }
 
 /**
- * Renders a registry as OpenMetrics 1.0 text, with exemplars. prom-client can
- * only render one format per registry (and renames counters when switched), so
- * the second format is rendered here from the same samples.
+ * prom-client keeps one label object per series for the life of the series, so
+ * its formatted form is cached by identity: a scrape formats only new series.
  */
-export async function renderOpenMetrics(registry: Registry): Promise<string> {
-  const metrics = (await registry.getMetricsAsJSON()) as MetricObjectWithValues<MetricValue<string>>[];
+const labelCache = new WeakMap<object, string>();
+function cachedLabels(labels: Record<string, string | number> | undefined): string {
+  if (labels === undefined) return '';
+  let s = labelCache.get(labels);
+  if (s === undefined) {
+    s = formatLabels(labels);
+    labelCache.set(labels, s);
+  }
+  return s;
+}
+
+/**
+ * Renders a registry as Prometheus text 0.0.4 or OpenMetrics 1.0 (with
+ * exemplars). prom-client renders one format per registry (and renames
+ * counters when switched); this renders either from the same samples, and
+ * caches formatted label sets, which makes large expositions several times faster.
+ */
+export async function renderExposition(registry: Registry, openMetrics: boolean): Promise<string> {
+  const metrics = registry.getMetricsAsArray() as unknown as RenderableMetric[];
+  const data = await Promise.all(metrics.map((m) => (m.getForPromString ? m.getForPromString() : m.get())));
   const out: string[] = [];
-  for (const m of metrics) {
-    const type = String(m.type);
-    const family = type === 'counter' ? m.name.replace(/_total$/, '') : m.name;
-    out.push(`# TYPE ${family} ${type === 'untyped' ? 'unknown' : type}`);
-    out.push(`# HELP ${family} ${escapeHelp(m.help)}`);
-    for (const v of m.values as MetricValueWithName<string>[]) {
-      const sample = v.metricName ?? (type === 'counter' ? `${family}_total` : m.name);
-      let line = `${sample}${labelString(v.labels)} ${formatValue(v.value)}`;
-      const exemplar = (v as { exemplar?: Exemplar | null }).exemplar;
-      if (exemplar && Object.keys(exemplar.labelSet).length > 0) {
-        line += ` # ${labelString(exemplar.labelSet)} ${formatValue(exemplar.value)} ${exemplar.timestamp}`;
-      }
+  for (const m of data) {
+    const type = m.type === 'untyped' ? (openMetrics ? 'unknown' : 'untyped') : m.type;
+    const family = openMetrics && type === 'counter' ? m.name.replace(/_total$/, '') : m.name;
+    if (openMetrics) {
+      out.push(`# TYPE ${family} ${type}`, `# HELP ${family} ${escapeHelp(m.help)}`);
+    } else {
+      out.push(`# HELP ${family} ${escapeHelp(m.help)}`, `# TYPE ${family} ${type}`);
+    }
+    const defaultSample = openMetrics && type === 'counter' ? `${family}_total` : m.name;
+    for (const v of m.values) {
+      const own = v.sharedLabels === undefined ? cachedLabels(v.labels) : formatLabels(v.labels ?? {});
+      const shared = v.sharedLabels === undefined ? '' : cachedLabels(v.sharedLabels);
+      const labels = own === '' ? shared : shared === '' ? own : `${own},${shared}`;
+      let line = `${v.metricName ?? defaultSample}${labels === '' ? '' : `{${labels}}`} ${formatValue(v.value)}`;
+      const ex = v.exemplar;
+      if (openMetrics && ex && Object.keys(ex.labelSet).length > 0) line += ` # {${formatLabels(ex.labelSet)}} ${formatValue(ex.value)} ${ex.timestamp}`;
       out.push(line);
     }
   }
-  out.push('# EOF');
+  if (openMetrics) out.push('# EOF');
   return `${out.join('\n')}\n`;
 }
