@@ -66,4 +66,39 @@ describe('node --import @gati-framework/observability/register (NodeSDK + middle
       await otlp.stop();
     }
   }, 30_000);
+
+  it.skipIf(!distBuilt)('CommonJS: startNodeSdk() first, then the same single server span and downstream propagation', async () => {
+    const otlp = new OtlpReceiver();
+    const otlpUrl = await otlp.start();
+    const downstreamHeaders: (string | undefined)[] = [];
+    const downstream = createServer((req, res) => {
+      downstreamHeaders.push(req.headers.traceparent as string | undefined);
+      res.end('ok');
+    });
+    const downstreamUrl = await listen(downstream);
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/cjs-app.cjs', import.meta.url))], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, OTLP_URL: otlpUrl, DOWNSTREAM_URL: `${downstreamUrl}/down` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const port = await new Promise<number>((resolve) => {
+        createInterface({ input: child.stdout }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/api/call`);
+      expect(res.status).toBe(200);
+      const traceId = res.headers.get('x-trace-id') ?? '';
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const spans = otlp.spans.filter((s) => s.traceId === traceId);
+      expect(spans.filter((s) => s.kind === 2).map((s) => s.name)).toEqual(['GET /api/call']);
+      expect(spans.filter((s) => s.kind === 3)).toHaveLength(1);
+      expect(downstreamHeaders[0]).toMatch(new RegExp(`^00-${traceId}-`));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await close(downstream);
+      await otlp.stop();
+    }
+  }, 30_000);
 });

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ObservabilityStack, OPENMETRICS_CONTENT_TYPE } from '../src/index.js';
 import { CaptureTransport, close, listen, OtlpReceiver } from './helpers/servers.js';
 
@@ -87,3 +88,36 @@ describe('trace propagation end to end (OTLP/HTTP JSON to a local receiver)', ()
     expect(obs.getTraceContext().traceId).toBe('');
   });
 });
+
+describe('sampling ratio', () => {
+  it('with sampleRatio 0 new traces are not recorded, yet ids still flow in headers and logs', async () => {
+    const exporter = new InMemorySpanExporter();
+    const obs = new ObservabilityStack(
+      { serviceName: 'unsampled', logging: { console: false }, tracing: { sampleRatio: 0 } },
+      { spanProcessors: [new SimpleSpanProcessor(exporter)] },
+    );
+    const app = express();
+    app.use(...obs.getMiddleware());
+    app.get('/x', (_req, res) => {
+      res.send('ok');
+    });
+    app.get('/metrics', obs.metricsHandler());
+    const server = createServer(app);
+    const base = await listen(server);
+    try {
+      const res = await fetch(`${base}/x`);
+      expect(res.headers.get('traceparent')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      // An incoming sampled parent is followed even at ratio 0.
+      const parented = await fetch(`${base}/x`, { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } });
+      expect(parented.headers.get('traceparent')).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+      await obs.tracing!.forceFlush();
+      expect(exporter.getFinishedSpans().map((s) => s.spanContext().traceId)).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736']);
+      const om = await (await fetch(`${base}/metrics`, { headers: { accept: 'application/openmetrics-text' } })).text();
+      expect(om).not.toContain(res.headers.get('x-trace-id') ?? 'missing');
+    } finally {
+      await close(server);
+      await obs.shutdown();
+    }
+  });
+});
+
