@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import Transport from 'winston-transport';
 import type { ResolvedLokiOptions } from '../config/options.js';
 
@@ -13,8 +15,8 @@ export interface LokiTransportInit {
 
 interface Entry {
   level: string;
-  ts: string;
-  line: string;
+  /** The entry already serialized as Loki's JSON tuple `["<ns>","<line>"]`. */
+  tuple: string;
   bytes: number;
 }
 
@@ -50,7 +52,10 @@ export class LokiTransport extends Transport {
   private readonly url: string;
   private readonly auth: string | undefined;
   private counters = { sent: 0, dropped: 0, failures: 0 };
-  private lastTs = 0n;
+  private lastMs = 0;
+  private seq = 0;
+  private readonly agent: HttpAgent;
+  private readonly isHttps: boolean;
 
   constructor(
     private readonly options: ResolvedLokiOptions,
@@ -59,6 +64,8 @@ export class LokiTransport extends Transport {
     super();
     this.url = `${options.host.replace(/\/+$/, '')}/loki/api/v1/push`;
     this.auth = options.basicAuth ? `Basic ${Buffer.from(options.basicAuth).toString('base64')}` : undefined;
+    this.isHttps = this.url.startsWith('https:');
+    this.agent = this.isHttps ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
     this.timer = setInterval(() => this.tick(), options.batchIntervalMs);
     this.timer.unref();
   }
@@ -70,7 +77,9 @@ export class LokiTransport extends Transport {
       return;
     }
     const line = typeof info[MESSAGE] === 'string' ? (info[MESSAGE] as string) : JSON.stringify(info);
-    const entry: Entry = { level: String(info['level'] ?? 'info'), ts: this.timestamp(), line, bytes: line.length + 32 };
+    // Serialized once here, so a batch is only joined, never re-walked.
+    const tuple = `["${this.timestamp()}",${JSON.stringify(line)}]`;
+    const entry: Entry = { level: String(info['level'] ?? 'info'), tuple, bytes: tuple.length };
     this.buffer.push(entry);
     this.bufferedBytes += entry.bytes;
     this.enforceBounds();
@@ -94,6 +103,7 @@ export class LokiTransport extends Transport {
     this.isClosed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.agent.destroy();
     if (this.buffer.length > 0) this.drop(this.buffer.length, 'shutdown');
     this.buffer = [];
     this.bufferedBytes = 0;
@@ -103,12 +113,16 @@ export class LokiTransport extends Transport {
     return { buffered: this.buffer.length, bufferedBytes: this.bufferedBytes, ...this.counters };
   }
 
+  /** Nanoseconds since the epoch as a string, strictly increasing (Loki drops exact duplicates). */
   private timestamp(): string {
-    // Loki rejects out-of-order equal timestamps less than duplicates; keep them strictly increasing.
-    let ns = BigInt(Date.now()) * 1_000_000n;
-    if (ns <= this.lastTs) ns = this.lastTs + 1n;
-    this.lastTs = ns;
-    return ns.toString();
+    const ms = Date.now();
+    if (ms > this.lastMs) {
+      this.lastMs = ms;
+      this.seq = 0;
+    } else {
+      this.seq++;
+    }
+    return `${this.lastMs}${String(this.seq).padStart(6, '0')}`;
   }
 
   private enforceBounds(): void {
@@ -167,21 +181,27 @@ export class LokiTransport extends Transport {
     return run;
   }
 
-  private async post(batch: Entry[], timeoutMs: number): Promise<number> {
-    const streams = new Map<string, Array<[string, string]>>();
+  private post(batch: Entry[], timeoutMs: number): Promise<number> {
+    const streams = new Map<string, string[]>();
     for (const e of batch) {
-      let values = streams.get(e.level);
-      if (!values) streams.set(e.level, (values = []));
-      values.push([e.ts, e.line]);
+      let tuples = streams.get(e.level);
+      if (!tuples) streams.set(e.level, (tuples = []));
+      tuples.push(e.tuple);
     }
-    const body = JSON.stringify({
-      streams: [...streams].map(([level, values]) => ({ stream: { ...this.init.labels, level }, values })),
-    });
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const parts: string[] = [];
+    for (const [level, tuples] of streams) parts.push(`{"stream":${JSON.stringify({ ...this.init.labels, level })},"values":[${tuples.join(',')}]}`);
+    const body = `{"streams":[${parts.join(',')}]}`;
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     if (this.auth) headers['authorization'] = this.auth;
-    const res = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.status;
+    return new Promise<number>((resolve, reject) => {
+      const req = (this.isHttps ? httpsRequest : httpRequest)(this.url, { method: 'POST', headers, agent: this.agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+        res.once('error', reject);
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
   }
 
   private requeue(batch: Entry[], bytes: number): void {
