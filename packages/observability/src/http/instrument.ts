@@ -56,9 +56,9 @@ export function beginRequest(
     ctx = trace.setSpan(parent, span);
     res.setHeader('traceparent', ids.traceparent);
     res.setHeader('x-trace-id', ids.traceId);
-    // Body and stream events fire outside the middleware's call stack; keep them in the span.
+    // Body events fire outside the middleware's call stack (body parsers call next() from
+    // them); keep them in the span. The response's events need no context of ours.
     context.bind(ctx, req);
-    context.bind(ctx, res);
   }
   if (parts.health.isShuttingDown) res.setHeader('connection', 'close');
 
