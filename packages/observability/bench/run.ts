@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
+import { Socket, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { ObservabilityStack } from '@gati-framework/observability';
+import { ObservabilityStack, type ObservabilityOptions } from '@gati-framework/observability';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -103,8 +103,64 @@ async function renderBench(): Promise<number> {
   return median(times);
 }
 
+/**
+ * The middleware's own CPU cost per request, without sockets or Express: real
+ * IncomingMessage/ServerResponse objects through the middleware and a 'close'.
+ * Unlike req/s this barely moves when other processes share the machine.
+ */
+async function middlewareCost(): Promise<{ name: string; us: number }[]> {
+  const configs: { name: string; options: Partial<ObservabilityOptions> }[] = [
+    { name: 'metrics', options: { logging: false, tracing: false } },
+    { name: 'metrics + request log (winston, no transport I/O)', options: { logging: { console: false }, tracing: false } },
+    { name: 'metrics + request log + server span (no export)', options: { logging: { console: false }, tracing: {} } },
+  ];
+  const out: { name: string; us: number }[] = [];
+  const socket = new Socket();
+  const make = (): { req: IncomingMessage; res: ServerResponse } => {
+    const req = new IncomingMessage(socket);
+    req.method = 'GET';
+    req.url = '/hello/world';
+    req.headers = {};
+    Object.assign(req, { route: { path: '/hello/:name' }, baseUrl: '' });
+    return { req, res: new ServerResponse(req) };
+  };
+  for (const c of configs) {
+    const obs = new ObservabilityStack({ serviceName: 'mw', environment: 'production', ...c.options });
+    const [mw] = obs.getMiddleware();
+    const withMw = (): void => {
+      const { req, res } = make();
+      mw!(req, res, () => {});
+      res.statusCode = 200;
+      res.emit('close');
+    };
+    const without = (): void => {
+      const { res } = make();
+      res.emit('close');
+    };
+    for (let i = 0; i < 20_000; i++) {
+      withMw();
+      without();
+    }
+    const samples: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const n = 50_000;
+      let t = process.cpuUsage();
+      for (let i = 0; i < n; i++) without();
+      const base = process.cpuUsage(t);
+      t = process.cpuUsage();
+      for (let i = 0; i < n; i++) withMw();
+      const used = process.cpuUsage(t);
+      samples.push((used.user + used.system - base.user - base.system) / n);
+    }
+    out.push({ name: c.name, us: median(samples) });
+    await obs.shutdown();
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const renderMs = await renderBench();
+  const mwCost = await middlewareCost();
   const sink = await startSink();
   const results = new Map<Variant, { rps: number[]; p99: number[]; cpu: number[]; errors: number }>(
     VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]),
@@ -146,6 +202,11 @@ async function main(): Promise<void> {
     }),
     '',
     `Rendering /metrics with 10,000 series: median ${renderMs.toFixed(1)} ms (30 renders).`,
+    '',
+    '| middleware CPU per request (in-process, median of 5 × 50,000) | µs |',
+    '| --- | ---: |',
+    ...mwCost.map((m) => `| ${m.name} | ${m.us.toFixed(2)} |`),
+    '',
     `Sink received ${(sink.received.loki / 1e6).toFixed(1)} MB of Loki pushes and ${(sink.received.otlp / 1e6).toFixed(1)} MB of OTLP traces.`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
