@@ -67,6 +67,10 @@ describe.skipIf(!hasPrometheus)('a real Prometheus scraping the example app', ()
     for (let i = 0; i < OK; i++) expect((await fetch(`${base}/api/items/${i % 7}`)).status).toBe(200);
     for (let i = 0; i < FAIL; i++) expect((await fetch(`${base}/api/fail`)).status).toBe(500);
     for (let i = 0; i < MISSING; i++) expect((await fetch(`${base}/random/${Math.random()}`)).status).toBe(404);
+    // Make sure at least one garbage collection happened, so the GC panel has a series (Node 24 may not collect otherwise).
+    let keep = 0;
+    for (let i = 0; i < 300; i++) keep += new Array(50_000).fill(i).length;
+    expect(keep).toBeGreaterThan(0);
   }, 60_000);
   afterAll(async () => {
     await prom.stop();
