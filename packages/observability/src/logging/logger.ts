@@ -37,6 +37,26 @@ function redactFormat(extra: readonly string[]): ReturnType<ReturnType<typeof fo
   })();
 }
 
+const MESSAGE = Symbol.for('message');
+const bigintSafe = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
+
+/**
+ * Timestamp and JSON in one step. logform's json format rebuilds its serializer on
+ * every line and sorts keys; plain JSON.stringify is several times cheaper, and the
+ * redaction step has already replaced cycles and errors with plain values.
+ */
+const jsonLine = format((info) => {
+  info['timestamp'] = new Date().toISOString();
+  let line: string;
+  try {
+    line = JSON.stringify(info);
+  } catch {
+    line = JSON.stringify(info, bigintSafe); // BigInt values (the only remaining way to throw)
+  }
+  (info as unknown as Record<symbol, string>)[MESSAGE] = line;
+  return info;
+});
+
 /** A transport that discards everything, so a logger with no output costs little and never warns. */
 class NullTransport extends Transport {
   override log(_info: unknown, callback: () => void): void {
@@ -61,7 +81,7 @@ export function createStackLogger(options: ResolvedLoggingOptions | false, init:
     level: options === false ? 'error' : options.level,
     silent: options === false,
     defaultMeta: { service: init.service, environment: init.environment, ...(init.version ? { version: init.version } : {}) },
-    format: format.combine(traceFormat(), redactFormat(options === false ? [] : options.redact), format.timestamp(), format.json()),
+    format: format.combine(traceFormat(), redactFormat(options === false ? [] : options.redact), jsonLine()),
     transports: out,
   });
 }

@@ -15,6 +15,12 @@ describe('redaction', () => {
     expect(scrubString('plain message')).toBe('plain message');
   });
 
+  it('keeps dates, summarizes binary data, walks maps, sets and toJSON values', () => {
+    const when = new Date('2026-01-02T03:04:05Z');
+    const out = createRedactor()({ when, buf: Buffer.from('abc'), m: new Map<string, unknown>([['token', 'x'], ['a', 1]]), s: new Set([1]), j: { toJSON: () => ({ secret: 'y', ok: 2 }) } });
+    expect(JSON.parse(JSON.stringify(out))).toEqual({ when: when.toISOString(), buf: '[Buffer 3 bytes]', m: { token: REDACTED, a: 1 }, s: [1], j: { secret: REDACTED, ok: 2 } });
+  });
+
   it('survives cycles', () => {
     const a: Record<string, unknown> = { name: 'a' };
     a['self'] = a;

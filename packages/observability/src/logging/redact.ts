@@ -57,6 +57,12 @@ export function createRedactor(extra: readonly string[] = []): (value: unknown) 
     seen.add(value);
     if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1, seen));
     if (value instanceof Error) return { name: value.name, message: scrubString(value.message), stack: value.stack };
+    if (value instanceof Date) return value;
+    if (ArrayBuffer.isView(value)) return `[${value.constructor.name} ${value.byteLength} bytes]`;
+    if (value instanceof Map) return walk(Object.fromEntries(value), depth + 1, seen);
+    if (value instanceof Set) return walk([...value], depth + 1, seen);
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return walk((toJSON as () => unknown).call(value), depth + 1, seen);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) ? REDACTED : walk(v, depth + 1, seen);
     return out;
