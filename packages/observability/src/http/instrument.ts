@@ -16,6 +16,13 @@ export interface InstrumentParts {
 
 const STATE = Symbol.for('gati-framework.observability.request');
 
+let reported = 0;
+function reportOnce(error: unknown): void {
+  if (reported++ === 0) {
+    process.emitWarning(`@gati-framework/observability: recording a request failed: ${error instanceof Error ? error.message : String(error)}`, 'GatiObservabilityWarning');
+  }
+}
+
 interface RequestState {
   error: unknown;
 }
@@ -63,10 +70,7 @@ export function beginRequest(
   if (parts.health.isShuttingDown) res.setHeader('connection', 'close');
 
   let done = false;
-  const finish = (): void => {
-    if (done) return;
-    done = true;
-    metrics?.activeConnections.dec();
+  const record = (): void => {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const route = getExplicitRoute(req) ?? resolveRoute(req) ?? UNMATCHED_ROUTE;
     const aborted = !res.writableFinished;
@@ -102,6 +106,17 @@ export function beginRequest(
         fields['span_id'] = ids.spanId;
       }
       parts.logger.log(status >= 500 ? 'error' : 'info', 'request', fields);
+    }
+  };
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    metrics?.activeConnections.dec();
+    // Observability must never take the server down: a failure here is reported once, not thrown.
+    try {
+      record();
+    } catch (error) {
+      reportOnce(error);
     }
   };
   res.once('close', finish);
