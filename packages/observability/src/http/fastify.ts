@@ -16,7 +16,8 @@ export function createFastifyPlugin(parts: InstrumentParts, health: HealthRoutes
     fastify.addHook('onRequest', (request, reply, next) => {
       if (healthPaths.has(request.routeOptions.url ?? '')) return next();
       const ctx = beginRequest(parts, request.raw, reply.raw, () => request.routeOptions.url || undefined);
-      context.with(ctx, next);
+      if (parts.tracing) context.with(ctx, next);
+      else next();
     });
     fastify.addHook('onError', (request, _reply, error, next) => {
       recordRequestError(request.raw, error);

@@ -23,14 +23,15 @@ function reportOnce(error: unknown): void {
   }
 }
 
-interface RequestState {
-  error: unknown;
-}
-
 /** Marks a request as failed by a thrown error (counted as `type="exception"`, not `"5xx"`). */
 export function recordRequestError(req: IncomingMessage, error: unknown): void {
-  const state = (req as unknown as Record<symbol, RequestState | undefined>)[STATE];
-  if (state) state.error = error;
+  // Set only on the error path, so ordinary requests keep their object shape.
+  (req as unknown as Record<symbol, unknown>)[STATE] = error === undefined ? null : error;
+}
+
+function errorOf(req: IncomingMessage): unknown {
+  const e = (req as unknown as Record<symbol, unknown>)[STATE];
+  return e === null ? undefined : e;
 }
 
 /**
@@ -45,11 +46,9 @@ export function beginRequest(
   res: ServerResponse,
   resolveRoute: (req: IncomingMessage) => string | undefined,
 ): Context {
-  const start = process.hrtime.bigint();
+  const start = performance.now();
   const method = normalizeMethod(req.method);
   const { metrics, tracing } = parts;
-  const state: RequestState = { error: undefined };
-  (req as unknown as Record<symbol, RequestState>)[STATE] = state;
   metrics?.activeConnections.inc();
 
   let ctx = context.active();
@@ -71,7 +70,8 @@ export function beginRequest(
 
   let done = false;
   const record = (): void => {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const seconds = (performance.now() - start) / 1e3;
+    const error = errorOf(req);
     const route = getExplicitRoute(req) ?? resolveRoute(req) ?? UNMATCHED_ROUTE;
     const aborted = !res.writableFinished;
     const status = aborted && !res.headersSent ? 499 : res.statusCode;
@@ -82,15 +82,13 @@ export function beginRequest(
       span.updateName(`${method} ${route}`);
       span.setAttribute('http.route', route);
       span.setAttribute('http.response.status_code', status);
-      if (state.error !== undefined) span.recordException(state.error as Error);
-      if (status >= 500 || state.error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (error !== undefined) span.recordException(error as Error);
+      if (status >= 500 || error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
     if (metrics) {
-      const labels = { method, route, status_code: statusCode };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, seconds, ids?.sampled ? ids.traceId : undefined);
-      if (state.error !== undefined) metrics.errors.inc({ type: 'exception', route });
+      metrics.recordRequest(method, route, statusCode, seconds, ids?.sampled ? ids.traceId : undefined);
+      if (error !== undefined) metrics.errors.inc({ type: 'exception', route });
       else if (status >= 500) metrics.errors.inc({ type: '5xx', route });
     }
     if (parts.requestLog) {
@@ -119,6 +117,6 @@ export function beginRequest(
       reportOnce(error);
     }
   };
-  res.once('close', finish);
+  res.on('close', finish);
   return ctx;
 }

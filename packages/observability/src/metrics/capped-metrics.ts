@@ -68,6 +68,10 @@ export class GatiCounter {
   inc(labels?: LabelValues, value = 1): void {
     this.cap.get(labels)?.inc(value);
   }
+  /** The series for these labels, or undefined when the cap refused it (and counted the drop). */
+  child(labels: LabelValues): Counter.Internal | undefined {
+    return this.cap.get(labels);
+  }
 }
 
 /** A gauge whose label sets are capped. */
@@ -117,7 +121,14 @@ export class GatiHistogram {
   }
   observe(labels: LabelValues | undefined, seconds: number, traceId?: string): void {
     const l = this.cap.get(labels);
-    if (l === undefined) return;
+    if (l !== undefined) this.observeAdmitted(l, seconds, traceId);
+  }
+  /** The label object of an admitted series, or undefined when the cap refused it (and counted the drop). */
+  admit(labels: LabelValues): LabelValues | undefined {
+    return this.cap.get(labels);
+  }
+  /** Observes on a series `admit()` returned. */
+  observeAdmitted(l: LabelValues, seconds: number, traceId?: string): void {
     if (this.exemplars) {
       // With exemplars on, prom-client's observe takes one object argument.
       this.metric.observe({ labels: l, value: seconds, exemplarLabels: traceId === undefined ? {} : { trace_id: traceId } });

@@ -29,6 +29,7 @@ export class ObservabilityMetrics {
   private readonly seriesDropped: Counter;
   private readonly byName = new Map<string, { kind: string; labels: string; metric: Metric }>();
   private readonly ctx: CapContext;
+  private readonly requestSeries = new Map<string, { counter: { inc(v?: number): void }; histogram: Record<string, string | number> }>();
   private readonly sharedRegistry: boolean;
 
   constructor(private readonly options: ResolvedMetricsOptions, init: MetricsInit = {}) {
@@ -57,6 +58,30 @@ export class ObservabilityMetrics {
     // Present from the first scrape, so dashboards and alerts see 0 rather than no data.
     for (const reason of ['buffer_full', 'rejected', 'shutdown']) this.logDropped.inc({ reason }, 0);
     if (options.defaultMetrics) registerProcessMetrics(this.registry);
+  }
+
+  /**
+   * The per-request hot path: one cache lookup per (method, route, status) for both the
+   * counter and the histogram. Only series both caps admitted are cached, so the cache is
+   * bounded by the caps, and refused requests keep being counted as drops.
+   */
+  recordRequest(method: string, route: string, statusCode: string, seconds: number, traceId: string | undefined): void {
+    const key = `${method}\u0000${route}\u0000${statusCode}`;
+    let hit = this.requestSeries.get(key);
+    if (hit === undefined) {
+      const labels = { method, route, status_code: statusCode };
+      const counter = this.httpRequests.child(labels);
+      const histogram = this.httpDuration.admit(labels);
+      if (counter === undefined || histogram === undefined) {
+        counter?.inc();
+        if (histogram !== undefined) this.httpDuration.observeAdmitted(histogram, seconds, traceId);
+        return;
+      }
+      hit = { counter, histogram };
+      this.requestSeries.set(key, hit);
+    }
+    hit.counter.inc();
+    this.httpDuration.observeAdmitted(hit.histogram, seconds, traceId);
   }
 
   /** A counter named `<prefix><name>`; the same name again returns the same counter. */
