@@ -3,13 +3,20 @@ import type { TestProjectConfiguration } from 'vitest/config';
 
 const guard = fileURLToPath(new URL('./test/loopback-guard.ts', import.meta.url));
 
-/** Source condition: tests run the TypeScript sources of sibling packages, no build needed. */
-const sourceConditions = ['@gati-framework/source', 'node', 'import', 'default'];
+/**
+ * Tests run the TypeScript sources of sibling packages (the `@gati-framework/source` export
+ * condition), so no build is needed. Vitest hands these conditions to Node for the packages it
+ * does not transform too, for `require` as well, hence neither "module" (@opentelemetry/api's
+ * and the AWS SDK's "module" builds do not load in Node) nor "import" (Node 20.19 would then
+ * `require()` is-promise's .mjs inside Express's router); Vite adds "import"/"require" itself.
+ */
+const sourceConditions = ['@gati-framework/source', 'node', 'default'];
 
-function project(name: string, root: string, extra: { testTimeout?: number; include?: string[] } = {}): TestProjectConfiguration {
+function project(name: string, root: string, extra: { testTimeout?: number; include?: string[]; conditions?: string[] } = {}): TestProjectConfiguration {
+  const conditions = extra.conditions ?? sourceConditions;
   return {
-    resolve: { conditions: sourceConditions },
-    ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@gati-framework/source'] } },
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: ['@gati-framework/source'] } },
     test: {
       name,
       root,
@@ -29,4 +36,5 @@ export default [
   project('kubernetes', 'packages/kubernetes'),
   project('production-hardening', 'packages/production-hardening', { testTimeout: 60_000 }),
   project('cloud-aws', 'packages/cloud-aws', { testTimeout: 60_000 }),
+  project('observability', 'packages/observability', { testTimeout: 60_000 }),
 ];

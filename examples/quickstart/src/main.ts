@@ -4,6 +4,7 @@ import { runAwsStep } from './steps/aws.js';
 import { runConfigStep } from './steps/config.js';
 import { runDeployStep } from './steps/deploy.js';
 import { runHardeningStep } from './steps/hardening.js';
+import { runObservabilityStep } from './steps/observability.js';
 
 /** The demo: each step lives in ./steps and prints what it did. */
 async function main(): Promise<void> {
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   await runHardeningStep(print);
   await runDeployStep(print);
   await runAwsStep(print);
+  await runObservabilityStep(print);
   process.stdout.write('\nDone.\n');
 }
 

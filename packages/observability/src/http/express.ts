@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context } from '@opentelemetry/api';
+import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
+import type { NodeHandler } from './endpoints.js';
+import { expressRoute, pathOf } from './route.js';
+
+export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+export type ConnectErrorMiddleware = (error: unknown, req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+export interface HealthRoutes {
+  livePath: string;
+  readyPath: string;
+  live: NodeHandler;
+  ready: NodeHandler;
+}
+
+/** Express 4/5 and Connect middleware: instrumentation plus the health endpoints. */
+export function createExpressMiddleware(parts: InstrumentParts, health: HealthRoutes): ConnectMiddleware {
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const path = pathOf(req.url);
+      if (path === health.livePath) return health.live(req, res);
+      if (path === health.readyPath) return health.ready(req, res);
+    }
+    const ctx = beginRequest(parts, req, res, expressRoute);
+    // Without tracing there is no context to enter: skip the call through the context API.
+    if (parts.tracing) context.with(ctx, next);
+    else next();
+  };
+}
+
+/** Optional error middleware (mount last): counts thrown errors as `type="exception"` and passes them on. */
+export function createExpressErrorMiddleware(): ConnectErrorMiddleware {
+  return (error, req, _res, next) => {
+    recordRequestError(req, error);
+    next(error);
+  };
+}

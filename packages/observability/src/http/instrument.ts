@@ -1,0 +1,122 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { WinstonLogger } from '../logging/logger.js';
+import type { ObservabilityMetrics } from '../metrics/metrics.js';
+import type { Health } from '../health/health.js';
+import { spanTraceContext, type Tracing } from '../tracing/tracing.js';
+import { getExplicitRoute, normalizeMethod, pathOf, UNMATCHED_ROUTE } from './route.js';
+
+export interface InstrumentParts {
+  metrics: ObservabilityMetrics | undefined;
+  logger: WinstonLogger;
+  requestLog: boolean;
+  tracing: Tracing | undefined;
+  health: Health;
+}
+
+const STATE = Symbol.for('gati-framework.observability.request');
+
+let reported = 0;
+function reportOnce(error: unknown): void {
+  if (reported++ === 0) {
+    process.emitWarning(`@gati-framework/observability: recording a request failed: ${error instanceof Error ? error.message : String(error)}`, 'GatiObservabilityWarning');
+  }
+}
+
+/** Marks a request as failed by a thrown error (counted as `type="exception"`, not `"5xx"`). */
+export function recordRequestError(req: IncomingMessage, error: unknown): void {
+  // Set only on the error path, so ordinary requests keep their object shape.
+  (req as unknown as Record<symbol, unknown>)[STATE] = error === undefined ? null : error;
+}
+
+function errorOf(req: IncomingMessage): unknown {
+  const e = (req as unknown as Record<symbol, unknown>)[STATE];
+  return e === null ? undefined : e;
+}
+
+/**
+ * The one instrumentation every integration shares: in-flight gauge, server
+ * span (continuing `traceparent`), response trace headers, and on close the
+ * request counter, duration histogram, error counter, span end and log line.
+ * Returns the context the handler must run in.
+ */
+export function beginRequest(
+  parts: InstrumentParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  resolveRoute: (req: IncomingMessage) => string | undefined,
+): Context {
+  const start = performance.now();
+  const method = normalizeMethod(req.method);
+  const { metrics, tracing } = parts;
+  metrics?.activeConnections.inc();
+
+  let ctx = context.active();
+  let span: Span | undefined;
+  if (tracing) {
+    // The request is a new unit of work: its context starts from the incoming headers only
+    // (never from whatever was active, e.g. a suppressed context of another instrumentation).
+    const parent = tracing.extract(req.headers);
+    span = tracing.startServerSpan(method, parent, { 'http.request.method': method, 'url.path': pathOf(req.url) });
+    const ids = spanTraceContext(span);
+    ctx = trace.setSpan(parent, span);
+    res.setHeader('traceparent', ids.traceparent);
+    res.setHeader('x-trace-id', ids.traceId);
+    // Body events fire outside the middleware's call stack (body parsers call next() from
+    // them); keep them in the span. The response's events need no context of ours.
+    context.bind(ctx, req);
+  }
+  if (parts.health.isShuttingDown) res.setHeader('connection', 'close');
+
+  let done = false;
+  const record = (): void => {
+    const seconds = (performance.now() - start) / 1e3;
+    const error = errorOf(req);
+    const route = getExplicitRoute(req) ?? resolveRoute(req) ?? UNMATCHED_ROUTE;
+    const aborted = !res.writableFinished;
+    const status = aborted && !res.headersSent ? 499 : res.statusCode;
+    const statusCode = String(status);
+    let ids: ReturnType<typeof spanTraceContext> | undefined;
+    if (span) {
+      ids = spanTraceContext(span);
+      span.updateName(`${method} ${route}`);
+      span.setAttribute('http.route', route);
+      span.setAttribute('http.response.status_code', status);
+      if (error !== undefined) span.recordException(error as Error);
+      if (status >= 500 || error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    if (metrics) {
+      metrics.recordRequest(method, route, statusCode, seconds, ids?.sampled ? ids.traceId : undefined);
+      if (error !== undefined) metrics.errors.inc({ type: 'exception', route });
+      else if (status >= 500) metrics.errors.inc({ type: '5xx', route });
+    }
+    if (parts.requestLog) {
+      const fields: Record<string, unknown> = {
+        method,
+        route,
+        status_code: status,
+        duration_ms: Math.round(seconds * 1e6) / 1e3,
+      };
+      if (aborted) fields['aborted'] = true;
+      if (ids) {
+        fields['trace_id'] = ids.traceId;
+        fields['span_id'] = ids.spanId;
+      }
+      parts.logger.log(status >= 500 ? 'error' : 'info', 'request', fields);
+    }
+  };
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    metrics?.activeConnections.dec();
+    // Observability must never take the server down: a failure here is reported once, not thrown.
+    try {
+      record();
+    } catch (error) {
+      reportOnce(error);
+    }
+  };
+  res.on('close', finish);
+  return ctx;
+}

@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context } from '@opentelemetry/api';
+import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
+import type { HealthRoutes } from './express.js';
+import { pathOf } from './route.js';
+
+export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+export interface WrapOptions {
+  /** Route template of a request (default: what `setRoute(req, ...)` named, else `__unmatched__`). */
+  route?: (req: IncomingMessage) => string | undefined;
+}
+
+/** Wraps a plain `node:http` handler; thrown or rejected errors become a 500 and are counted. */
+export function wrapHandler(parts: InstrumentParts, health: HealthRoutes, handler: PlainHandler, options: WrapOptions = {}): PlainHandler {
+  const resolve = options.route ?? (() => undefined);
+  const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
+    recordRequestError(req, error);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end('internal server error\n');
+    } else {
+      res.destroy();
+    }
+  };
+  return (req, res) => {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const path = pathOf(req.url);
+      if (path === health.livePath) return health.live(req, res);
+      if (path === health.readyPath) return health.ready(req, res);
+    }
+    const ctx = beginRequest(parts, req, res, resolve);
+    context.with(ctx, () => {
+      try {
+        const result = handler(req, res);
+        if (result instanceof Promise) result.catch((error: unknown) => fail(req, res, error));
+      } catch (error) {
+        fail(req, res, error);
+      }
+    });
+  };
+}

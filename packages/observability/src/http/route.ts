@@ -1,0 +1,44 @@
+import type { IncomingMessage } from 'node:http';
+
+/** The route value of every request no route matched (404s, scanners). */
+export const UNMATCHED_ROUTE = '__unmatched__';
+/** The method value of every non-standard HTTP method. */
+export const OTHER_METHOD = '_OTHER';
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE']);
+
+export function normalizeMethod(method: string | undefined): string {
+  return method !== undefined && KNOWN_METHODS.has(method) ? method : OTHER_METHOD;
+}
+
+const ROUTE = Symbol.for('gati-framework.observability.route');
+
+/** Names the route template of a request, for handlers without a router (plain `node:http`). */
+export function setRoute(req: IncomingMessage, template: string): void {
+  (req as unknown as Record<symbol, string>)[ROUTE] = template;
+}
+
+export function getExplicitRoute(req: IncomingMessage): string | undefined {
+  return (req as unknown as Record<symbol, string | undefined>)[ROUTE];
+}
+
+interface ExpressLikeRequest {
+  baseUrl?: string;
+  route?: { path?: unknown };
+}
+
+/** Express/Connect: mount path + route path, never the raw URL. */
+export function expressRoute(req: IncomingMessage): string | undefined {
+  const r = req as IncomingMessage & ExpressLikeRequest;
+  const path = r.route?.path;
+  if (path === undefined) return undefined;
+  const template = typeof path === 'string' ? path : Array.isArray(path) ? path.map(String).join('|') : String(path);
+  return `${r.baseUrl ?? ''}${template}` || '/';
+}
+
+/** The path of a URL without its query string. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}

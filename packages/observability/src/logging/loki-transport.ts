@@ -1,0 +1,232 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import Transport from 'winston-transport';
+import type { ResolvedLokiOptions } from '../config/options.js';
+
+export type LokiDropReason = 'buffer_full' | 'rejected' | 'shutdown';
+
+export interface LokiTransportInit {
+  /** Stream labels: low-cardinality only (service, environment, plus static extras); `level` is added per line. */
+  labels: Record<string, string>;
+  onDrop?: (count: number, reason: LokiDropReason) => void;
+  /** Called once per failure streak (not per retry) so an outage logs one line, not thousands. */
+  onError?: (error: Error) => void;
+}
+
+interface Entry {
+  level: string;
+  /** The entry already serialized as Loki's JSON tuple `["<ns>","<line>"]`. */
+  tuple: string;
+  bytes: number;
+}
+
+/** Counters a caller (or a test) can read. */
+export interface LokiTransportStats {
+  buffered: number;
+  bufferedBytes: number;
+  sent: number;
+  dropped: number;
+  failures: number;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+/** winston's key of the fully formatted line (triple-beam's MESSAGE). */
+const MESSAGE = Symbol.for('message');
+
+/**
+ * A winston transport that pushes JSON batches to Loki's `/loki/api/v1/push`.
+ * The buffer is bounded in entries and bytes; when Loki is slow or down the
+ * oldest lines are dropped and counted, the app never waits, and non-2xx
+ * answers are failures. It installs no process hooks: the stack's shutdown
+ * calls `flush()` and `close()`.
+ */
+export class LokiTransport extends Transport {
+  private buffer: Entry[] = [];
+  private bufferedBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private backoffMs = 0;
+  private nextAttemptAt = 0;
+  private failing = false;
+  private isClosed = false;
+  private readonly url: string;
+  private readonly auth: string | undefined;
+  private counters = { sent: 0, dropped: 0, failures: 0 };
+  private lastMs = 0;
+  private seq = 0;
+  private readonly agent: HttpAgent;
+  private readonly isHttps: boolean;
+
+  constructor(
+    private readonly options: ResolvedLokiOptions,
+    private readonly init: LokiTransportInit,
+  ) {
+    super();
+    this.url = `${options.host.replace(/\/+$/, '')}/loki/api/v1/push`;
+    this.auth = options.basicAuth ? `Basic ${Buffer.from(options.basicAuth).toString('base64')}` : undefined;
+    this.isHttps = this.url.startsWith('https:');
+    this.agent = this.isHttps ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    this.timer = setInterval(() => this.tick(), options.batchIntervalMs);
+    this.timer.unref();
+  }
+
+  override log(info: Record<string | symbol, unknown>, callback: () => void): void {
+    if (this.isClosed) {
+      this.drop(1, 'shutdown');
+      callback();
+      return;
+    }
+    const line = typeof info[MESSAGE] === 'string' ? (info[MESSAGE] as string) : JSON.stringify(info);
+    // Serialized once here, so a batch is only joined, never re-walked.
+    const tuple = `["${this.timestamp()}",${JSON.stringify(line)}]`;
+    const entry: Entry = { level: String(info['level'] ?? 'info'), tuple, bytes: tuple.length };
+    this.buffer.push(entry);
+    this.bufferedBytes += entry.bytes;
+    this.enforceBounds();
+    if (this.buffer.length >= this.options.maxBatchEntries) this.tick();
+    callback();
+  }
+
+  /** Sends everything buffered (one batch at a time) until empty, a failure, or `timeoutMs`. */
+  async flush(timeoutMs = this.options.timeoutMs): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.inFlight) await this.inFlight;
+      if (this.buffer.length === 0) return;
+      const ok = await this.sendBatch(Math.max(1, deadline - Date.now()));
+      if (!ok) return;
+    }
+  }
+
+  override close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.agent.destroy();
+    if (this.buffer.length > 0) this.drop(this.buffer.length, 'shutdown');
+    this.buffer = [];
+    this.bufferedBytes = 0;
+  }
+
+  stats(): LokiTransportStats {
+    return { buffered: this.buffer.length, bufferedBytes: this.bufferedBytes, ...this.counters };
+  }
+
+  /** Nanoseconds since the epoch as a string, strictly increasing (Loki drops exact duplicates). */
+  private timestamp(): string {
+    const ms = Date.now();
+    if (ms > this.lastMs) {
+      this.lastMs = ms;
+      this.seq = 0;
+    } else {
+      this.seq++;
+    }
+    return `${this.lastMs}${String(this.seq).padStart(6, '0')}`;
+  }
+
+  private enforceBounds(): void {
+    let dropped = 0;
+    while (this.buffer.length > this.options.maxBufferEntries || (this.bufferedBytes > this.options.maxBufferBytes && this.buffer.length > 1)) {
+      const old = this.buffer.shift();
+      if (!old) break;
+      this.bufferedBytes -= old.bytes;
+      dropped++;
+    }
+    if (dropped > 0) this.drop(dropped, 'buffer_full');
+  }
+
+  private drop(count: number, reason: LokiDropReason): void {
+    this.counters.dropped += count;
+    this.init.onDrop?.(count, reason);
+  }
+
+  private tick(): void {
+    if (this.inFlight || this.buffer.length === 0 || Date.now() < this.nextAttemptAt) return;
+    void this.sendBatch(this.options.timeoutMs);
+  }
+
+  private sendBatch(timeoutMs: number): Promise<boolean> {
+    const batch = this.buffer.splice(0, this.options.maxBatchEntries);
+    let batchBytes = 0;
+    for (const e of batch) batchBytes += e.bytes;
+    this.bufferedBytes -= batchBytes;
+    const run = this.post(batch, timeoutMs).then(
+      (status) => {
+        if (status >= 200 && status < 300) {
+          this.counters.sent += batch.length;
+          this.recovered();
+          return true;
+        }
+        if (status >= 400 && status < 500 && status !== 429) {
+          // Loki refused the content itself (bad labels, too old): retrying cannot help.
+          this.drop(batch.length, 'rejected');
+          this.failed(new Error(`Loki answered ${status}; ${batch.length} lines dropped`));
+          return false;
+        }
+        this.requeue(batch, batchBytes);
+        this.failed(new Error(`Loki answered ${status}`));
+        return false;
+      },
+      (error: unknown) => {
+        this.requeue(batch, batchBytes);
+        this.failed(error instanceof Error ? error : new Error(String(error)));
+        return false;
+      },
+    );
+    this.inFlight = run.then(() => undefined);
+    void this.inFlight.finally(() => {
+      this.inFlight = undefined;
+    });
+    return run;
+  }
+
+  private post(batch: Entry[], timeoutMs: number): Promise<number> {
+    const streams = new Map<string, string[]>();
+    for (const e of batch) {
+      let tuples = streams.get(e.level);
+      if (!tuples) streams.set(e.level, (tuples = []));
+      tuples.push(e.tuple);
+    }
+    const parts: string[] = [];
+    for (const [level, tuples] of streams) parts.push(`{"stream":${JSON.stringify({ ...this.init.labels, level })},"values":[${tuples.join(',')}]}`);
+    const body = `{"streams":[${parts.join(',')}]}`;
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    if (this.auth) headers['authorization'] = this.auth;
+    return new Promise<number>((resolve, reject) => {
+      const req = (this.isHttps ? httpsRequest : httpRequest)(this.url, { method: 'POST', headers, agent: this.agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+        res.once('error', reject);
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+  }
+
+  private requeue(batch: Entry[], bytes: number): void {
+    if (this.isClosed) {
+      this.drop(batch.length, 'shutdown');
+      return;
+    }
+    this.buffer = batch.concat(this.buffer);
+    this.bufferedBytes += bytes;
+    this.enforceBounds();
+  }
+
+  private failed(error: Error): void {
+    this.counters.failures++;
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? this.options.batchIntervalMs : this.backoffMs * 2);
+    this.nextAttemptAt = Date.now() + this.backoffMs;
+    if (!this.failing) {
+      this.failing = true;
+      this.init.onError?.(error);
+    }
+  }
+
+  private recovered(): void {
+    this.backoffMs = 0;
+    this.nextAttemptAt = 0;
+    this.failing = false;
+  }
+}

@@ -1,0 +1,2 @@
+/** Programmatic NodeSDK start (CommonJS apps, or ESM apps that prefer code to `--import`). */
+export { startNodeSdk, type NodeSdkOptions, type StartedSdk } from './tracing/node-sdk.js';
