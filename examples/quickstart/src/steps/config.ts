@@ -16,7 +16,7 @@ export const sampleCluster: ClusterConfigInput = {
 
 /** Step 1: validate a good and a broken cluster config, then plan with the in-memory provider. */
 export async function runConfigStep(print: Printer): Promise<void> {
-  print.heading('1. Validate the cluster config');
+  print.heading('Validate the cluster config');
   const good = validateWithSchema(ClusterConfigSchema, sampleCluster);
   if (!good.valid) throw new Error('the sample config should be valid');
   print.ok(`${sampleCluster.name}: valid (${sampleCluster.nodePools.length} node pools, Kubernetes ${sampleCluster.version})`);
@@ -31,7 +31,7 @@ export async function runConfigStep(print: Printer): Promise<void> {
   print.bad(`a broken copy: ${bad.errors.length} problems`);
   for (const line of invalidConfigError('cluster config', bad.errors).message.split('\n').slice(1)) print.line(line, 1);
 
-  print.heading('2. Plan the cluster (in-memory provider, nothing is created)');
+  print.heading('Plan the cluster (in-memory provider, nothing is created)');
   const provider = new InMemoryCloudProvider();
   try {
     await provider.initialize({ region: 'us-east-1' });
