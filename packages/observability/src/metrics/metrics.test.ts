@@ -20,7 +20,7 @@ function reference(observations: [string, string, number][]): Registry {
 async function values(registry: Registry, name: string): Promise<unknown> {
   const m = registry.getSingleMetric(name);
   // Exemplars are compared in their own test; here only names, labels and values.
-  return (await m!.get()).values.map((v) => ({ name: v.metricName, labels: { ...v.labels }, value: v.value })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return (await m!.get()).values.map((v) => ({ name: (v as { metricName?: string }).metricName, labels: { ...v.labels }, value: v.value })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 describe('request hot path (series updated in place)', () => {
