@@ -53,12 +53,14 @@ export function beginRequest(
 
   let ctx = context.active();
   let span: Span | undefined;
+  // The span's ids never change: computed once, used for the headers, metrics exemplar and log line.
+  let ids: ReturnType<typeof spanTraceContext> | undefined;
   if (tracing) {
     // The request is a new unit of work: its context starts from the incoming headers only
     // (never from whatever was active, e.g. a suppressed context of another instrumentation).
     const parent = tracing.extract(req.headers);
     span = tracing.startServerSpan(method, parent, { 'http.request.method': method, 'url.path': pathOf(req.url) });
-    const ids = spanTraceContext(span);
+    ids = spanTraceContext(span);
     ctx = trace.setSpan(parent, span);
     res.setHeader('traceparent', ids.traceparent);
     res.setHeader('x-trace-id', ids.traceId);
@@ -76,12 +78,9 @@ export function beginRequest(
     const aborted = !res.writableFinished;
     const status = aborted && !res.headersSent ? 499 : res.statusCode;
     const statusCode = String(status);
-    let ids: ReturnType<typeof spanTraceContext> | undefined;
     if (span) {
-      ids = spanTraceContext(span);
       span.updateName(`${method} ${route}`);
-      span.setAttribute('http.route', route);
-      span.setAttribute('http.response.status_code', status);
+      span.setAttributes({ 'http.route': route, 'http.response.status_code': status });
       if (error !== undefined) span.recordException(error as Error);
       if (status >= 500 || error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();

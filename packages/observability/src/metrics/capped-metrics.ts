@@ -58,6 +58,7 @@ interface PromEntry {
   sum: number;
   count: number;
   bucketValues: Record<number, number>;
+  bucketExemplars?: Record<number, { labelSet: Record<string, string>; value: number; timestamp: number } | null | undefined>;
 }
 type PromInternals = { hashMap: Record<string, PromEntry | undefined>; upperBounds?: number[] };
 
@@ -117,22 +118,40 @@ export class HistogramSeries extends BoundSeries {
   constructor(histogram: Histogram, labels: LabelValues) {
     super(histogram as unknown as PromInternals, labels);
   }
-  /** True when observed in place; false when the caller must go through prom-client (then `bind()`). */
-  observeInPlace(seconds: number, upperBounds: number[]): boolean {
+  /**
+   * Observes in place and returns the stored entry, or undefined when the caller must go
+   * through prom-client (then `bind()`).
+   */
+  observeInPlace(seconds: number, upperBounds: number[], traceId: string | undefined): PromEntry | undefined {
     const entry = Number.isFinite(seconds) ? this.current() : undefined;
-    if (entry === undefined) return false;
+    if (entry === undefined) return undefined;
     entry.sum += seconds;
     entry.count += 1;
     // Same bucket choice as prom-client: the first bound >= value; above all bounds only +Inf (count) moves.
+    let bound = -1;
     for (let i = 0; i < upperBounds.length; i++) {
-      const bound = upperBounds[i]!;
-      if (seconds <= bound) {
+      if (seconds <= upperBounds[i]!) {
+        bound = upperBounds[i]!;
         if (Object.prototype.hasOwnProperty.call(entry.bucketValues, bound)) entry.bucketValues[bound]! += 1;
         break;
       }
     }
-    return true;
+    if (traceId !== undefined) {
+      // The exemplar prom-client keeps for this bucket, updated like its updateExemplar() does.
+      const exemplar = entry.bucketExemplars?.[bound];
+      if (exemplar !== undefined && exemplar !== null && typeof exemplar === 'object') {
+        exemplar.labelSet = { trace_id: traceId };
+        exemplar.value = seconds;
+        exemplar.timestamp = Date.now() / 1000;
+      } else {
+        // The bucket has no exemplar object yet: the caller lets prom-client create it.
+        this.needsExemplar = true;
+      }
+    }
+    return entry;
   }
+  /** Set when the last in-place observation left an exemplar for prom-client to create. */
+  needsExemplar = false;
 }
 
 export interface CapContext {
@@ -216,10 +235,12 @@ export class GatiHistogram {
   /** Observes on a series `admit()` returned. */
   observeAdmitted(series: HistogramSeries, seconds: number, traceId?: string): void {
     const l = series.labels;
-    if (series.observeInPlace(seconds, this.upperBounds)) {
-      // prom-client's own exemplar bookkeeping (bucket of this value, timestamp), only when there is a trace id.
-      if (this.exemplars && traceId !== undefined) {
-        (this.metric as unknown as { updateExemplar(l: LabelValues, v: number, e: Record<string, string>): void }).updateExemplar(l, seconds, { trace_id: traceId });
+    const withExemplar = this.exemplars && traceId !== undefined ? traceId : undefined;
+    if (series.observeInPlace(seconds, this.upperBounds, withExemplar) !== undefined) {
+      if (series.needsExemplar) {
+        // First exemplar of this bucket: prom-client creates (and validates) it.
+        series.needsExemplar = false;
+        (this.metric as unknown as { updateExemplar(l: LabelValues, v: number, e: Record<string, string>): void }).updateExemplar(l, seconds, { trace_id: withExemplar! });
       }
       return;
     }

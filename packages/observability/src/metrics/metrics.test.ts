@@ -62,8 +62,12 @@ describe('request hot path (series updated in place)', () => {
   it('attaches the trace id exemplar to the bucket of the observed value', async () => {
     const m = new ObservabilityMetrics(MetricsOptionsSchema.parse({ buckets: BUCKETS, defaultMetrics: false, exemplars: true }));
     m.recordRequest('GET', '/a', '200', 0.05, undefined);
-    m.recordRequest('GET', '/a', '200', 0.05, 'b'.repeat(32));
-    const { body } = await m.render('application/openmetrics-text; version=1.0.0');
-    expect(body).toMatch(/gati_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/a",status_code="200"\} 2 # \{trace_id="b{32}"\} 0.05/);
+    m.recordRequest('GET', '/a', '200', 0.05, 'b'.repeat(32)); // creates the bucket's exemplar
+    let { body } = await m.render('application/openmetrics-text; version=1.0.0');
+    expect(body).toMatch(/gati_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/a",status_code="200"\} 2 # \{trace_id="b{32}"\} 0.05 \d/);
+    m.recordRequest('GET', '/a', '200', 0.07, 'c'.repeat(32)); // updates it in place
+    ({ body } = await m.render('application/openmetrics-text; version=1.0.0'));
+    expect(body).toMatch(/gati_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/a",status_code="200"\} 3 # \{trace_id="c{32}"\} 0.07 \d/);
+    expect(body).not.toContain('b'.repeat(32));
   });
 });
