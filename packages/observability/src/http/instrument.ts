@@ -89,6 +89,9 @@ const PREPEND_ONCE = bindingOnce(true);
 
 /** Listeners added to `req` from now on run in `ctx`; removing them by the original function works. */
 export function bindListeners(req: IncomingMessage, ctx: Context): void {
+  // Already bound by someone else (e.g. the OTel HTTP instrumentation's context.bind): like
+  // OpenTelemetry's own bind, the first binding stays.
+  if (Object.prototype.hasOwnProperty.call(req, 'on')) return;
   const r = req as unknown as Record<string | symbol, unknown>;
   r[BOUND_CONTEXT] = ctx;
   r.on = ON;
