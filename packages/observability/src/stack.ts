@@ -63,7 +63,15 @@ export class ObservabilityStack {
     const o = this.options;
     this.serviceName = o.serviceName;
     this.environment = o.environment ?? process.env['NODE_ENV'] ?? 'development';
-    this.metrics = o.metrics === false ? undefined : new ObservabilityMetrics(o.metrics, extras.registry ? { registry: extras.registry } : {});
+    // Exemplars only ever carry the stack's trace ids: without tracing, the duration histogram
+    // skips prom-client's exemplar path (an options object and a second label hash per request).
+    this.metrics =
+      o.metrics === false
+        ? undefined
+        : new ObservabilityMetrics(
+            { ...o.metrics, exemplars: o.metrics.exemplars && o.tracing !== false },
+            extras.registry ? { registry: extras.registry } : {},
+          );
     const metrics = this.metrics;
     if (o.logging !== false && o.logging.loki) {
       this.loki = new LokiTransport(o.logging.loki, {

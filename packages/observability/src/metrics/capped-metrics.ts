@@ -51,6 +51,109 @@ class SeriesCap<C> {
   }
 }
 
+/** One series of a prom-client metric as it stores it in `hashMap` (sum/count/buckets for histograms). */
+interface PromEntry {
+  labels: unknown;
+  value: number;
+  sum: number;
+  count: number;
+  bucketValues: Record<number, number>;
+  bucketExemplars?: Record<number, { labelSet: Record<string, string>; value: number; timestamp: number } | null | undefined>;
+}
+type PromInternals = { hashMap: Record<string, PromEntry | undefined>; upperBounds?: number[] };
+
+/**
+ * The hot path of one series. prom-client hashes and validates the label object on every
+ * `inc()`/`observe()`; a series bound to its stored entry updates that entry in place instead.
+ * The binding is checked on every call (`hashMap[key] === entry`), so `reset()`/`resetMetrics()`
+ * or an entry created elsewhere simply sends the call through prom-client again.
+ */
+class BoundSeries {
+  private key: string | undefined;
+  private entry: PromEntry | undefined;
+  constructor(
+    private readonly metric: PromInternals,
+    readonly labels: LabelValues,
+  ) {}
+
+  /** The stored entry, or undefined when the binding is stale (or not made yet). */
+  current(): PromEntry | undefined {
+    const entry = this.key === undefined ? undefined : this.metric.hashMap[this.key];
+    return entry !== undefined && entry === this.entry ? entry : undefined;
+  }
+
+  /** Finds the entry prom-client created for exactly this label object (after a slow-path call). */
+  bind(): void {
+    const map = this.metric.hashMap;
+    for (const key in map) {
+      if (map[key]?.labels === this.labels) {
+        this.key = key;
+        this.entry = map[key];
+        return;
+      }
+    }
+    this.key = undefined;
+    this.entry = undefined;
+  }
+}
+
+/** A counter series: `inc()` adds in place once bound. */
+export class CounterSeries extends BoundSeries {
+  constructor(private readonly counter: Counter, labels: LabelValues) {
+    super(counter as unknown as PromInternals, labels);
+  }
+  inc(value = 1): void {
+    const entry = Number.isFinite(value) && value >= 0 ? this.current() : undefined;
+    if (entry !== undefined) {
+      entry.value += value;
+      return;
+    }
+    this.counter.inc(this.labels, value); // validates, creates the entry
+    this.bind();
+  }
+}
+
+/** A histogram series: `observe()` updates sum, count and the bucket in place once bound. */
+export class HistogramSeries extends BoundSeries {
+  constructor(histogram: Histogram, labels: LabelValues) {
+    super(histogram as unknown as PromInternals, labels);
+  }
+  /**
+   * Observes in place and returns the stored entry, or undefined when the caller must go
+   * through prom-client (then `bind()`).
+   */
+  observeInPlace(seconds: number, upperBounds: number[], traceId: string | undefined): PromEntry | undefined {
+    const entry = Number.isFinite(seconds) ? this.current() : undefined;
+    if (entry === undefined) return undefined;
+    entry.sum += seconds;
+    entry.count += 1;
+    // Same bucket choice as prom-client: the first bound >= value; above all bounds only +Inf (count) moves.
+    let bound = -1;
+    for (let i = 0; i < upperBounds.length; i++) {
+      if (seconds <= upperBounds[i]!) {
+        bound = upperBounds[i]!;
+        if (Object.prototype.hasOwnProperty.call(entry.bucketValues, bound)) entry.bucketValues[bound]! += 1;
+        break;
+      }
+    }
+    if (traceId !== undefined) {
+      // The exemplar prom-client keeps for this bucket, updated like its updateExemplar() does.
+      const exemplar = entry.bucketExemplars?.[bound];
+      if (exemplar !== undefined && exemplar !== null && typeof exemplar === 'object') {
+        exemplar.labelSet = { trace_id: traceId };
+        exemplar.value = seconds;
+        exemplar.timestamp = Date.now() / 1000;
+      } else {
+        // The bucket has no exemplar object yet: the caller lets prom-client create it.
+        this.needsExemplar = true;
+      }
+    }
+    return entry;
+  }
+  /** Set when the last in-place observation left an exemplar for prom-client to create. */
+  needsExemplar = false;
+}
+
 export interface CapContext {
   registries: Registry[];
   maxSeries: number;
@@ -60,16 +163,16 @@ export interface CapContext {
 /** A counter whose label sets are capped. */
 export class GatiCounter {
   readonly metric: Counter;
-  private readonly cap: SeriesCap<Counter.Internal>;
+  private readonly cap: SeriesCap<CounterSeries>;
   constructor(name: string, help: string, labelNames: readonly string[], ctx: CapContext) {
     this.metric = new Counter({ name, help, labelNames: [...labelNames], registers: ctx.registries });
-    this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => this.metric.labels(l));
+    this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => new CounterSeries(this.metric, l));
   }
   inc(labels?: LabelValues, value = 1): void {
     this.cap.get(labels)?.inc(value);
   }
   /** The series for these labels, or undefined when the cap refused it (and counted the drop). */
-  child(labels: LabelValues): Counter.Internal | undefined {
+  child(labels: LabelValues): CounterSeries | undefined {
     return this.cap.get(labels);
   }
 }
@@ -96,7 +199,7 @@ export class GatiGauge {
 /** A histogram whose label sets are capped; exemplars carry a trace id when given. */
 export class GatiHistogram {
   readonly metric: Histogram;
-  private readonly cap: SeriesCap<LabelValues>;
+  private readonly cap: SeriesCap<HistogramSeries>;
   constructor(
     name: string,
     help: string,
@@ -116,25 +219,38 @@ export class GatiHistogram {
       ...(buckets ? { buckets } : {}),
     });
     if (exemplars) for (const r of ctx.registries) r.registerMetric(this.metric);
-    // Histogram children in prom-client do not take exemplars, so the cap keeps the label object itself.
-    this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => l);
+    this.upperBounds = (this.metric as unknown as PromInternals).upperBounds ?? [];
+    // Histogram children in prom-client do not take exemplars, so the cap keeps our own series handle.
+    this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => new HistogramSeries(this.metric, l));
   }
+  private readonly upperBounds: number[];
   observe(labels: LabelValues | undefined, seconds: number, traceId?: string): void {
-    const l = this.cap.get(labels);
-    if (l !== undefined) this.observeAdmitted(l, seconds, traceId);
+    const series = this.cap.get(labels);
+    if (series !== undefined) this.observeAdmitted(series, seconds, traceId);
   }
-  /** The label object of an admitted series, or undefined when the cap refused it (and counted the drop). */
-  admit(labels: LabelValues): LabelValues | undefined {
+  /** The series for these labels, or undefined when the cap refused it (and counted the drop). */
+  admit(labels: LabelValues): HistogramSeries | undefined {
     return this.cap.get(labels);
   }
   /** Observes on a series `admit()` returned. */
-  observeAdmitted(l: LabelValues, seconds: number, traceId?: string): void {
+  observeAdmitted(series: HistogramSeries, seconds: number, traceId?: string): void {
+    const l = series.labels;
+    const withExemplar = this.exemplars && traceId !== undefined ? traceId : undefined;
+    if (series.observeInPlace(seconds, this.upperBounds, withExemplar) !== undefined) {
+      if (series.needsExemplar) {
+        // First exemplar of this bucket: prom-client creates (and validates) it.
+        series.needsExemplar = false;
+        (this.metric as unknown as { updateExemplar(l: LabelValues, v: number, e: Record<string, string>): void }).updateExemplar(l, seconds, { trace_id: withExemplar! });
+      }
+      return;
+    }
     if (this.exemplars) {
       // With exemplars on, prom-client's observe takes one object argument.
       this.metric.observe({ labels: l, value: seconds, exemplarLabels: traceId === undefined ? {} : { trace_id: traceId } });
     } else {
       this.metric.observe(l, seconds);
     }
+    series.bind();
   }
   /** Starts a timer; call the result to observe the elapsed seconds. */
   startTimer(labels?: LabelValues): () => number {

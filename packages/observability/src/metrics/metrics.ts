@@ -1,7 +1,7 @@
 import { GatiError } from '@gati-framework/core';
 import { Counter, Registry } from 'prom-client';
 import type { ResolvedMetricsOptions } from '../config/options.js';
-import { GatiCounter, GatiGauge, GatiHistogram, type CapContext } from './capped-metrics.js';
+import { GatiCounter, GatiGauge, GatiHistogram, type CapContext, type CounterSeries, type HistogramSeries } from './capped-metrics.js';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, renderExposition } from './open-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
 
@@ -29,7 +29,7 @@ export class ObservabilityMetrics {
   private readonly seriesDropped: Counter;
   private readonly byName = new Map<string, { kind: string; labels: string; metric: Metric }>();
   private readonly ctx: CapContext;
-  private readonly requestSeries = new Map<string, { counter: { inc(v?: number): void }; histogram: Record<string, string | number> }>();
+  private readonly requestSeries = new Map<string, { counter: CounterSeries; histogram: HistogramSeries }>();
   private readonly sharedRegistry: boolean;
 
   constructor(private readonly options: ResolvedMetricsOptions, init: MetricsInit = {}) {

@@ -40,6 +40,12 @@ const w3c = new W3CTraceContextPropagator();
 
 const OURS = Symbol.for('gati-framework.observability.provider');
 
+/** Reads incoming (lower-cased) Node headers; one shared object instead of one per request. */
+const HEADER_GETTER = {
+  get: (carrier: Record<string, string | string[] | undefined>, key: string) => carrier[key],
+  keys: (carrier: Record<string, string | string[] | undefined>) => Object.keys(carrier),
+};
+
 function globalDelegate(): TracerProvider {
   const provider = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
   return provider.getDelegate?.() ?? provider;
@@ -102,10 +108,9 @@ export class Tracing {
 
   /** The parent context carried by incoming headers (`traceparent`/`tracestate`). */
   extract(headers: Record<string, string | string[] | undefined>): Context {
-    return w3c.extract(ROOT_CONTEXT, headers, {
-      get: (carrier, key) => carrier[key],
-      keys: (carrier) => Object.keys(carrier),
-    });
+    // No traceparent: nothing to continue (tracestate alone is ignored by W3C), skip the propagator.
+    if (headers['traceparent'] === undefined) return ROOT_CONTEXT;
+    return w3c.extract(ROOT_CONTEXT, headers, HEADER_GETTER);
   }
 
   /** Writes `traceparent` (and `tracestate`) of the active span, or of `ctx`, into outgoing headers. */
