@@ -63,8 +63,12 @@ function record(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
 }
 
-/** A placeholder CA for clusters without a Kubernetes API behind them. */
-function placeholderCa(name: string): string {
+/**
+ * CA data for a cluster emulated without a Kubernetes API (`kubernetes: false`): PEM-framed bytes
+ * derived from the name, since no server exists to present a certificate; with the Kubernetes
+ * backend, the cluster's real CA is used instead.
+ */
+function detachedClusterCa(name: string): string {
   const body = createHash('sha512').update(name).digest('base64').repeat(4).replace(/.{64}/g, '$&\n');
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
@@ -203,7 +207,7 @@ export class EksService {
       // Without a Kubernetes backend nothing serves the API: point at a closed loopback port,
       // never at a name that would leave the machine.
       endpoint: 'https://127.0.0.1:1',
-      caPem: placeholderCa(name),
+      caPem: detachedClusterCa(name),
       attached: false,
     };
     if (!cluster.endpointPublicAccess && !cluster.endpointPrivateAccess) {
