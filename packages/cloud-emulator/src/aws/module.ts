@@ -1,13 +1,5 @@
-import type { EmulatorModule } from '../common/module.js';
+import { intFlag, type EmulatorModule } from '../common/module.js';
 import { AwsEmulator, DEFAULT_EMULATOR_CREDENTIALS } from './server.js';
-
-function intFlag(flags: Record<string, string | undefined>, name: string): number | undefined {
-  const v = flags[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${name} must be a non-negative integer (got ${v})`);
-  return n;
-}
 
 /** The AWS API emulator (EKS with a Kubernetes API per cluster, IAM, EC2, Secrets Manager, STS) as a `gati-emulator` module. */
 export const awsEmulatorModule: EmulatorModule = {

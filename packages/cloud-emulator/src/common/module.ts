@@ -34,3 +34,12 @@ export interface EmulatorModule {
   flags: Record<string, string>;
   start(context: EmulatorContext, flags: Record<string, string | undefined>): Promise<RunningEmulator>;
 }
+
+/** Reads a non-negative integer flag of a module; `undefined` when absent, RangeError when malformed. */
+export function intFlag(flags: Record<string, string | undefined>, name: string): number | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${name} must be a non-negative integer (got ${v})`);
+  return n;
+}

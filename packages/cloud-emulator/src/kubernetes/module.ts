@@ -1,13 +1,5 @@
-import type { EmulatorModule } from '../common/module.js';
+import { intFlag, type EmulatorModule } from '../common/module.js';
 import { startKubernetesEmulator } from './emulator.js';
-
-function intFlag(flags: Record<string, string | undefined>, name: string): number | undefined {
-  const v = flags[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${name} must be a non-negative integer (got ${v})`);
-  return n;
-}
 
 /** The Kubernetes API emulator as a `gati-emulator` module. */
 export const kubernetesEmulatorModule: EmulatorModule = {
