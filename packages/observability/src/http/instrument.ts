@@ -1,10 +1,10 @@
-import { type EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import type { WinstonLogger } from '../logging/logger.js';
+import { logRequestLine, type WinstonLogger } from '../logging/logger.js';
 import type { ObservabilityMetrics } from '../metrics/metrics.js';
 import type { Health } from '../health/health.js';
 import { spanTraceContext, type Tracing } from '../tracing/tracing.js';
+import { bindListeners } from './bind-listeners.js';
 import { getExplicitRoute, normalizeMethod, pathOf, UNMATCHED_ROUTE } from './route.js';
 
 export interface InstrumentParts {
@@ -33,72 +33,6 @@ export function recordRequestError(req: IncomingMessage, error: unknown): void {
 function errorOf(req: IncomingMessage): unknown {
   const e = (req as unknown as Record<symbol, unknown>)[STATE];
   return e === null ? undefined : e;
-}
-
-const BOUND_CONTEXT = Symbol.for('gati-framework.observability.context');
-type Listener = (...args: unknown[]) => unknown;
-type BoundRequest = IncomingMessage & { [BOUND_CONTEXT]?: Context };
-
-/** Runs `listener` in the request's context; `.listener` lets removeListener/listeners() see the original. */
-function inContext(ctx: Context, listener: Listener): Listener {
-  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    return context.with(ctx, listener, this, ...args);
-  } as Listener & { listener: Listener };
-  wrapped.listener = listener;
-  return wrapped;
-}
-
-type EmitterMethod = 'on' | 'addListener' | 'prependListener' | 'once' | 'prependOnceListener';
-
-/** The method the request inherits (Readable's `on` starts the flow of 'data', for instance). */
-function inherited(req: BoundRequest, method: EmitterMethod): (event: string | symbol, listener: Listener) => unknown {
-  return (Object.getPrototypeOf(req) as EventEmitter)[method] as (event: string | symbol, listener: Listener) => unknown;
-}
-
-function bindingAdd(method: 'on' | 'addListener' | 'prependListener') {
-  return function (this: BoundRequest, event: string | symbol, listener: Listener): BoundRequest {
-    const ctx = this[BOUND_CONTEXT];
-    return inherited(this, method).call(this, event, ctx === undefined || typeof listener !== 'function' ? listener : inContext(ctx, listener)) as BoundRequest;
-  };
-}
-
-function bindingOnce(prepend: boolean) {
-  return function (this: BoundRequest, event: string | symbol, listener: Listener): BoundRequest {
-    const ctx = this[BOUND_CONTEXT];
-    if (ctx === undefined || typeof listener !== 'function') return inherited(this, prepend ? 'prependOnceListener' : 'once').call(this, event, listener) as BoundRequest;
-    // Node's own once-wrapper shape: removes itself, then calls the listener (here in the context).
-    let fired = false;
-    const wrapped = function (this: EventEmitter, ...args: unknown[]): unknown {
-      if (fired) return undefined;
-      fired = true;
-      this.removeListener(event, wrapped); // emit() calls listeners with the emitter as `this`
-      return context.with(ctx, listener, this, ...args);
-    } as Listener & { listener: Listener };
-    wrapped.listener = listener;
-    return inherited(this, prepend ? 'prependListener' : 'on').call(this, event, wrapped) as BoundRequest;
-  };
-}
-
-// Shared by every request: binding a request costs a few property writes, no closures
-// (OpenTelemetry's context.bind(ctx, emitter) builds a patch map and six closures per request).
-const ON = bindingAdd('on');
-const ADD_LISTENER = bindingAdd('addListener');
-const PREPEND = bindingAdd('prependListener');
-const ONCE = bindingOnce(false);
-const PREPEND_ONCE = bindingOnce(true);
-
-/** Listeners added to `req` from now on run in `ctx`; removing them by the original function works. */
-export function bindListeners(req: IncomingMessage, ctx: Context): void {
-  // Already bound by someone else (e.g. the OTel HTTP instrumentation's context.bind): like
-  // OpenTelemetry's own bind, the first binding stays.
-  if (Object.prototype.hasOwnProperty.call(req, 'on')) return;
-  const r = req as unknown as Record<string | symbol, unknown>;
-  r[BOUND_CONTEXT] = ctx;
-  r.on = ON;
-  r.addListener = ADD_LISTENER;
-  r.prependListener = PREPEND;
-  r.once = ONCE;
-  r.prependOnceListener = PREPEND_ONCE;
 }
 
 /**
@@ -169,7 +103,7 @@ export function beginRequest(
         fields['trace_id'] = ids.traceId;
         fields['span_id'] = ids.spanId;
       }
-      parts.logger.log(status >= 500 ? 'error' : 'info', 'request', fields);
+      logRequestLine(parts.logger, status >= 500 ? 'error' : 'info', fields);
     }
   };
   const finish = (): void => {

@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
-import { createLogger, format, transports, type Logger as WinstonLogger } from 'winston';
+import { createLogger, format, transports, type Logform, type Logger as WinstonLogger } from 'winston';
 import Transport from 'winston-transport';
+import { LokiTransport } from './loki-transport.js';
 import type { ResolvedLoggingOptions } from '../config/options.js';
 import { createRedactor, REDACTED, scrubString, secretKeyPredicate } from './redact.js';
 
@@ -77,11 +78,75 @@ export function createStackLogger(options: ResolvedLoggingOptions | false, init:
   const consoleOn = options !== false && (options.console ?? init.environment !== 'production');
   if (consoleOn) out.push(new transports.Console());
   if (out.length === 0) out.push(new NullTransport());
-  return createLogger({
+  const stackFormat = format.combine(traceFormat(), redactFormat(options === false ? [] : options.redact), jsonLine());
+  const logger = createLogger({
     level: options === false ? 'error' : options.level,
     silent: options === false,
     defaultMeta: { service: init.service, environment: init.environment, ...(init.version ? { version: init.version } : {}) },
-    format: format.combine(traceFormat(), redactFormat(options === false ? [] : options.redact), jsonLine()),
+    format: stackFormat,
     transports: out,
   });
+  stackFormats.set(logger, stackFormat);
+  return logger;
+}
+
+const LEVEL = Symbol.for('level');
+/** The format each stack logger was created with: the direct path runs only while it is still the logger's. */
+const stackFormats = new WeakMap<WinstonLogger, Logform.Format>();
+
+interface StreamState {
+  length: number;
+  corked?: number;
+  ended?: boolean;
+  destroyed?: boolean;
+}
+type StreamInternals = { _readableState?: StreamState; _writableState?: StreamState };
+type DirectTransport = Transport & { levels?: Record<string, number>; parent?: { level?: string } } & StreamInternals;
+
+const idle = (state: StreamState | undefined): boolean => state !== undefined && state.length === 0 && !state.corked && !state.ended && !state.destroyed;
+const noop = (): void => {};
+
+/** Transports whose `log()` calls back synchronously: calling it directly is exactly what the stream would do. */
+function isSyncTransport(t: Transport): boolean {
+  return t instanceof LokiTransport || t instanceof NullTransport || t instanceof transports.Console;
+}
+
+/**
+ * The request line, once per request. winston routes every line through a Transform
+ * stream piped into one Writable per transport: a few ticks, events and buffers per
+ * line, several times the cost of the line itself. When nothing is queued anywhere in
+ * that pipeline, the logger still has our format and every transport is one of ours
+ * (or the Console), this does what the streams would do, in the same order, directly:
+ * format once, then each transport's level check and `log()`. Otherwise it is an
+ * ordinary `logger.log()`.
+ */
+export function logRequestLine(logger: WinstonLogger, level: 'info' | 'error', fields: Record<string, unknown>): void {
+  const stackFormat = stackFormats.get(logger);
+  const internals = logger as unknown as StreamInternals;
+  const targets = logger.transports as DirectTransport[];
+  const levels = logger.levels;
+  const direct =
+    stackFormat !== undefined &&
+    logger.format === stackFormat &&
+    !logger.silent &&
+    idle(internals._readableState) &&
+    idle(internals._writableState) &&
+    targets.every((t) => isSyncTransport(t) && idle(t._writableState) && t.format === undefined);
+  if (!direct) {
+    logger.log(level, 'request', fields);
+    return;
+  }
+  if ((levels[level] ?? Infinity) > (levels[logger.level] ?? -Infinity)) return;
+  // The info object winston's log(level, message, meta) builds: default meta, fields, level, message.
+  const info: Record<string | symbol, unknown> = Object.assign({}, logger.defaultMeta as Record<string, unknown> | undefined, fields);
+  info['level'] = level;
+  info['message'] = 'request';
+  info[LEVEL] = level;
+  const line = stackFormat.transform(info as never, stackFormat.options) as Record<string | symbol, unknown> | false;
+  if (!line) return;
+  for (const t of targets) {
+    if (t.silent) continue;
+    const threshold = t.level ?? t.parent?.level ?? logger.level;
+    if ((t.levels ?? levels)[threshold]! >= levels[level]!) t.log!(line, noop);
+  }
 }
