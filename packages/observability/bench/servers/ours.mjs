@@ -26,3 +26,6 @@ server.listen(0, '127.0.0.1', () => process.stdout.write(`${JSON.stringify({ por
 
 // The benchmark asks for CPU time over IPC (robust against a busy machine, unlike req/s).
 process.on('message', () => process.send(process.cpuUsage()));
+
+// bench/instructions.sh stops the server with SIGTERM and needs a normal exit for callgrind's totals.
+if (process.env.BENCH_EXIT_ON_SIGTERM) process.on('SIGTERM', () => process.exit(0));

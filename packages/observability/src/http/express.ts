@@ -23,8 +23,8 @@ export function createExpressMiddleware(parts: InstrumentParts, health: HealthRo
       if (path === health.readyPath) return health.ready(req, res);
     }
     const ctx = beginRequest(parts, req, res, expressRoute);
-    // Without tracing there is no context to enter: skip the call through the context API.
-    if (parts.tracing) context.with(ctx, next);
+    // Without tracing there is no context of ours to enter: skip the call through the context API.
+    if (ctx) context.with(ctx, next);
     else next();
   };
 }

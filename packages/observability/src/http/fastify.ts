@@ -16,7 +16,7 @@ export function createFastifyPlugin(parts: InstrumentParts, health: HealthRoutes
     fastify.addHook('onRequest', (request, reply, next) => {
       if (healthPaths.has(request.routeOptions.url ?? '')) return next();
       const ctx = beginRequest(parts, request.raw, reply.raw, () => request.routeOptions.url || undefined);
-      if (parts.tracing) context.with(ctx, next);
+      if (ctx) context.with(ctx, next);
       else next();
     });
     fastify.addHook('onError', (request, _reply, error, next) => {

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { context, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { logRequestLine, type WinstonLogger } from '../logging/logger.js';
 import type { ObservabilityMetrics } from '../metrics/metrics.js';
 import type { Health } from '../health/health.js';
 import { spanTraceContext, type Tracing } from '../tracing/tracing.js';
 import { bindListeners } from './bind-listeners.js';
-import { getExplicitRoute, normalizeMethod, pathOf, UNMATCHED_ROUTE } from './route.js';
+import { getExplicitRoute, marks, normalizeMethod, pathOf, UNMATCHED_ROUTE } from './route.js';
 
 export interface InstrumentParts {
   metrics: ObservabilityMetrics | undefined;
@@ -27,10 +27,12 @@ function reportOnce(error: unknown): void {
 /** Marks a request as failed by a thrown error (counted as `type="exception"`, not `"5xx"`). */
 export function recordRequestError(req: IncomingMessage, error: unknown): void {
   // Set only on the error path, so ordinary requests keep their object shape.
+  marks.errors = true;
   (req as unknown as Record<symbol, unknown>)[STATE] = error === undefined ? null : error;
 }
 
 function errorOf(req: IncomingMessage): unknown {
+  if (!marks.errors) return undefined;
   const e = (req as unknown as Record<symbol, unknown>)[STATE];
   return e === null ? undefined : e;
 }
@@ -46,13 +48,13 @@ export function beginRequest(
   req: IncomingMessage,
   res: ServerResponse,
   resolveRoute: (req: IncomingMessage) => string | undefined,
-): Context {
+): Context | undefined {
   const start = performance.now();
   const method = normalizeMethod(req.method);
   const { metrics, tracing } = parts;
   metrics?.activeConnections.inc();
 
-  let ctx = context.active();
+  let ctx: Context | undefined;
   let span: Span | undefined;
   // The span's ids never change: computed once, used for the headers, metrics exemplar and log line.
   let ids: ReturnType<typeof spanTraceContext> | undefined;

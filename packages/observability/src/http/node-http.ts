@@ -30,13 +30,16 @@ export function wrapHandler(parts: InstrumentParts, health: HealthRoutes, handle
       if (path === health.readyPath) return health.ready(req, res);
     }
     const ctx = beginRequest(parts, req, res, resolve);
-    context.with(ctx, () => {
+    const run = (): void => {
       try {
         const result = handler(req, res);
         if (result instanceof Promise) result.catch((error: unknown) => fail(req, res, error));
       } catch (error) {
         fail(req, res, error);
       }
-    });
+    };
+    // Without tracing there is no context of ours to enter (and whatever is active stays).
+    if (ctx) context.with(ctx, run);
+    else run();
   };
 }

@@ -13,13 +13,27 @@ export function normalizeMethod(method: string | undefined): string {
 
 const ROUTE = Symbol.for('gati-framework.observability.route');
 
+/**
+ * Whether any request was ever given an explicit route or a thrown error, shared by every
+ * copy of this package in the process. Until then the per-request lookups are skipped:
+ * a missing symbol on Express's request objects walks six prototypes, every request.
+ */
+export interface RequestMarks {
+  routes: boolean;
+  errors: boolean;
+}
+const MARKS = Symbol.for('gati-framework.observability.marks');
+const g = globalThis as unknown as Record<symbol, RequestMarks | undefined>;
+export const marks: RequestMarks = (g[MARKS] ??= { routes: false, errors: false });
+
 /** Names the route template of a request, for handlers without a router (plain `node:http`). */
 export function setRoute(req: IncomingMessage, template: string): void {
+  marks.routes = true;
   (req as unknown as Record<symbol, string>)[ROUTE] = template;
 }
 
 export function getExplicitRoute(req: IncomingMessage): string | undefined {
-  return (req as unknown as Record<symbol, string | undefined>)[ROUTE];
+  return marks.routes ? (req as unknown as Record<symbol, string | undefined>)[ROUTE] : undefined;
 }
 
 interface ExpressLikeRequest {

@@ -69,8 +69,8 @@ describe('request lines', () => {
     const other: string[] = [];
     const stream = new Writable({
       objectMode: true,
-      write(info: Record<symbol, string>, _enc, cb): void {
-        other.push(info[MESSAGE]);
+      write(info: Record<symbol, string | undefined>, _enc, cb): void {
+        other.push(info[MESSAGE] ?? '');
         cb();
       },
     });

@@ -29,7 +29,8 @@ export class ObservabilityMetrics {
   private readonly seriesDropped: Counter;
   private readonly byName = new Map<string, { kind: string; labels: string; metric: Metric }>();
   private readonly ctx: CapContext;
-  private readonly requestSeries = new Map<string, { counter: CounterSeries; histogram: HistogramSeries }>();
+  /** method → route → status code → admitted series (route strings are the router's own, so no key string is built per request). */
+  private readonly requestSeries = new Map<string, Map<string, Map<string, { counter: CounterSeries; histogram: HistogramSeries }>>>();
   private readonly sharedRegistry: boolean;
 
   constructor(private readonly options: ResolvedMetricsOptions, init: MetricsInit = {}) {
@@ -66,8 +67,7 @@ export class ObservabilityMetrics {
    * bounded by the caps, and refused requests keep being counted as drops.
    */
   recordRequest(method: string, route: string, statusCode: string, seconds: number, traceId: string | undefined): void {
-    const key = `${method}\u0000${route}\u0000${statusCode}`;
-    let hit = this.requestSeries.get(key);
+    let hit = this.requestSeries.get(method)?.get(route)?.get(statusCode);
     if (hit === undefined) {
       const labels = { method, route, status_code: statusCode };
       const counter = this.httpRequests.child(labels);
@@ -78,7 +78,12 @@ export class ObservabilityMetrics {
         return;
       }
       hit = { counter, histogram };
-      this.requestSeries.set(key, hit);
+      // Levels are created only for admitted series: refused ones leave nothing behind.
+      let byRoute = this.requestSeries.get(method);
+      if (byRoute === undefined) this.requestSeries.set(method, (byRoute = new Map()));
+      let byStatus = byRoute.get(route);
+      if (byStatus === undefined) byRoute.set(route, (byStatus = new Map()));
+      byStatus.set(statusCode, hit);
     }
     hit.counter.inc();
     this.httpDuration.observeAdmitted(hit.histogram, seconds, traceId);
