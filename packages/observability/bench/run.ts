@@ -3,7 +3,7 @@
  * variants alternating in rounds (each server in its own process), plus the
  * time to render /metrics with 10,000 series. Runs against the BUILT package.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
 import { Socket, type AddressInfo } from 'node:net';
@@ -12,8 +12,26 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { ObservabilityStack, type ObservabilityOptions } from '@gati-framework/observability';
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);
+const WARMUP_SECONDS = 2;
+/**
+ * On a machine with 2+ CPUs and taskset, each server runs on the last CPU and this process
+ * (autocannon and the sink) on the others: the load generator then measures the server
+ * instead of competing with it for the same cores. BENCH_PIN=0 turns this off.
+ */
+const SERVER_CPU = String(cpus().length - 1);
+const PIN = process.env['BENCH_PIN'] !== '0' && cpus().length >= 2 && pinThisProcess();
+
+/** Moves this process (autocannon, sink) off the servers' CPU; false when taskset is missing. */
+function pinThisProcess(): boolean {
+  try {
+    execFileSync('taskset', ['-p', '-c', `0-${cpus().length - 2}`, String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 const CONNECTIONS = 32;
 
 type Variant = 'bare' | 'metrics' | 'logs' | 'full' | 'peer';
@@ -56,7 +74,8 @@ async function startSink(): Promise<{ server: Server; url: string; received: { l
 
 async function startServer(variant: Variant, sinkUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const file = fileURLToPath(new URL(variant === 'peer' ? './servers/peer.cjs' : './servers/ours.mjs', import.meta.url));
-  const child = spawn(process.execPath, [file], {
+  const [cmd, args] = PIN ? ['taskset', ['-c', SERVER_CPU, process.execPath, file]] : [process.execPath, [file]];
+  const child = spawn(cmd, args, {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     env: { ...process.env, BENCH_VARIANT: variant, SINK_URL: sinkUrl, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
@@ -162,44 +181,59 @@ async function main(): Promise<void> {
   const renderMs = await renderBench();
   const mwCost = await middlewareCost();
   const sink = await startSink();
-  const results = new Map<Variant, { rps: number[]; p99: number[]; cpu: number[]; errors: number }>(
-    VARIANTS.map((v) => [v, { rps: [], p99: [], cpu: [], errors: 0 }]),
+  // Every server runs for the whole benchmark; the variants then take turns in short slices,
+  // so a slower or faster stretch of this shared machine hits all of them alike. Each round's
+  // ratio is taken against bare Express of the same round; the table shows medians.
+  const servers = new Map<Variant, { child: ChildProcess; url: string }>();
+  const results = new Map<Variant, { rps: number[]; ratio: number[]; p99: number[]; cpu: number[]; errors: number }>(
+    VARIANTS.map((v) => [v, { rps: [], ratio: [], p99: [], cpu: [], errors: 0 }]),
   );
-  for (let round = 0; round <= ROUNDS; round++) {
+  try {
     for (const variant of VARIANTS) {
-      const { child, url } = await startServer(variant, sink.url);
-      try {
-        await load(child, url, 1); // warm-up: JIT, connections, first batches
-        if (round === 0) continue; // round 0 only warms the machine
+      const s = await startServer(variant, sink.url);
+      servers.set(variant, s);
+      await load(s.child, s.url, WARMUP_SECONDS); // JIT, connections, first batches
+    }
+    for (let round = 1; round <= ROUNDS; round++) {
+      const got = new Map<Variant, number>();
+      // Rotate the order so no variant always follows the same neighbour.
+      for (let i = 0; i < VARIANTS.length; i++) {
+        const variant = VARIANTS[(i + round) % VARIANTS.length]!;
+        const { child, url } = servers.get(variant)!;
         const r = await load(child, url, SECONDS);
         const acc = results.get(variant)!;
         acc.rps.push(r.rps);
         acc.p99.push(r.p99);
         acc.cpu.push(r.cpuUs);
         acc.errors += r.errors;
+        got.set(variant, r.rps);
         process.stderr.write(`round ${round} ${variant.padEnd(8)} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms ${r.cpuUs.toFixed(0)} µs CPU/req\n`);
-      } finally {
-        await stop(child);
       }
+      for (const v of VARIANTS) results.get(v)!.ratio.push(got.get(v)! / got.get('bare')!);
     }
+  } finally {
+    for (const s of servers.values()) await stop(s.child);
+    sink.server.close();
   }
-  sink.server.close();
   const bare = median(results.get('bare')!.rps);
   const peer = median(results.get('peer')!.rps);
   const bareCpu = median(results.get('bare')!.cpu);
   const peerCpu = median(results.get('peer')!.cpu);
+  const range = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
   const lines = [
     `Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
-    `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per variant, alternating.`,
+    `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per variant, variants taking turns${PIN ? `, servers pinned to CPU ${SERVER_CPU} and autocannon + sink to the others (taskset)` : ', not pinned'}.`,
     '',
-    '| variant | median req/s | req/s ratio to bare | req/s ratio to peer | median p99 latency | server CPU per request | CPU ratio bare/variant | CPU ratio peer/variant | errors |',
+    '| variant | median req/s | req/s ratio to bare (median of rounds) | rounds\' range | req/s ratio to peer | median p99 latency | server CPU per request | CPU ratio bare/variant | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...VARIANTS.map((v) => {
       const r = results.get(v)!;
       const rps = median(r.rps);
       const cpu = median(r.cpu);
-      return `| ${LABEL[v]} | ${rps.toFixed(0)} | ${(rps / bare).toFixed(2)} | ${(rps / peer).toFixed(2)} | ${median(r.p99).toFixed(1)} ms | ${cpu.toFixed(0)} µs | ${(bareCpu / cpu).toFixed(2)} | ${(peerCpu / cpu).toFixed(2)} | ${r.errors} |`;
+      return `| ${LABEL[v]} | ${rps.toFixed(0)} | ${median(r.ratio).toFixed(2)} | ${range(r.ratio)} | ${(rps / peer).toFixed(2)} | ${median(r.p99).toFixed(1)} ms | ${cpu.toFixed(0)} µs | ${(bareCpu / cpu).toFixed(2)} | ${r.errors} |`;
     }),
+    '',
+    `Full stack to peer: ${(median(results.get('full')!.rps) / peer).toFixed(2)}× req/s, ${(peerCpu / median(results.get('full')!.cpu)).toFixed(2)}× CPU (bare Express ${bare.toFixed(0)} req/s).`,
     '',
     `Rendering /metrics with 10,000 series: median ${renderMs.toFixed(1)} ms (30 renders).`,
     '',
