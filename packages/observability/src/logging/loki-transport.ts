@@ -30,6 +30,13 @@ export interface LokiTransportStats {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+
+/** A push failed on a reused keep-alive connection before any answer came back. */
+class StaleSocketError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
 /** winston's key of the fully formatted line (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for('message');
 
@@ -193,13 +200,29 @@ export class LokiTransport extends Transport {
     const body = `{"streams":[${parts.join(',')}]}`;
     const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
     if (this.auth) headers['authorization'] = this.auth;
+    const signal = AbortSignal.timeout(timeoutMs);
+    return this.send(body, headers, signal).catch((error: unknown) => {
+      // A kept-alive connection Loki (or a proxy) closed while idle fails the next push before
+      // any answer. That says nothing about Loki: send once more on a fresh connection
+      // (pushes are idempotent, Loki drops exact duplicates) instead of reporting an outage.
+      if (error instanceof StaleSocketError && !signal.aborted) return this.send(body, headers, signal);
+      throw error instanceof StaleSocketError ? error.cause : error;
+    });
+  }
+
+  private send(body: string, headers: Record<string, string | number>, signal: AbortSignal): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      const req = (this.isHttps ? httpsRequest : httpRequest)(this.url, { method: 'POST', headers, agent: this.agent, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      let answered = false;
+      const req = (this.isHttps ? httpsRequest : httpRequest)(this.url, { method: 'POST', headers, agent: this.agent, signal }, (res) => {
+        answered = true;
         res.resume();
         res.once('end', () => resolve(res.statusCode ?? 0));
         res.once('error', reject);
       });
-      req.once('error', reject);
+      req.once('error', (error: NodeJS.ErrnoException) => {
+        const stale = req.reusedSocket && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        reject(stale ? new StaleSocketError(error) : error);
+      });
       req.end(body);
     });
   }
