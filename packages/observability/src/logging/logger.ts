@@ -41,13 +41,32 @@ function redactFormat(extra: readonly string[]): ReturnType<ReturnType<typeof fo
 const MESSAGE = Symbol.for('message');
 const bigintSafe = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
 
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/**
+ * `new Date(ms).toISOString()` from a prefix cached per second: the same string for about
+ * a twentieth of the cost (formatting a Date took about as long as the rest of the line).
+ */
+export function isoTimestamp(time: number): string {
+  const ms = Math.trunc(time); // what Date does with a fractional time value
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    const iso = new Date(second * 1000).toISOString(); // ends in ".000Z"
+    isoPrefix = iso.slice(0, -4);
+    isoSecond = second;
+  }
+  const frac = ms - second * 1000;
+  return `${isoPrefix}${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}Z`;
+}
+
 /**
  * Timestamp and JSON in one step. logform's json format rebuilds its serializer on
  * every line and sorts keys; plain JSON.stringify is several times cheaper, and the
  * redaction step has already replaced cycles and errors with plain values.
  */
 const jsonLine = format((info) => {
-  info['timestamp'] = new Date().toISOString();
+  info['timestamp'] = isoTimestamp(Date.now());
   let line: string;
   try {
     line = JSON.stringify(info);
