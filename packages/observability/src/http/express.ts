@@ -14,15 +14,20 @@ export interface HealthRoutes {
   ready: NodeHandler;
 }
 
+/** The health handler a GET/HEAD of `url` asks for, if any. */
+export function healthProbe(health: HealthRoutes, method: string | undefined, url: string | undefined): NodeHandler | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  const path = pathOf(url);
+  return path === health.livePath ? health.live : path === health.readyPath ? health.ready : undefined;
+}
+
 /** Express 4/5 and Connect middleware: instrumentation plus the health endpoints. */
 export function createExpressMiddleware(parts: InstrumentParts, health: HealthRoutes): ConnectMiddleware {
   return (req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      const path = pathOf(req.url);
-      if (path === health.livePath) return health.live(req, res);
-      if (path === health.readyPath) return health.ready(req, res);
-    }
-    const ctx = beginRequest(parts, req, res, expressRoute);
+    const { method, url } = req;
+    const probe = healthProbe(health, method, url);
+    if (probe) return probe(req, res);
+    const ctx = beginRequest(parts, req, res, expressRoute, method, url);
     // Without tracing there is no context of ours to enter: skip the call through the context API.
     if (ctx) context.with(ctx, next);
     else next();

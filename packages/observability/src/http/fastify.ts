@@ -15,7 +15,8 @@ export function createFastifyPlugin(parts: InstrumentParts, health: HealthRoutes
     const healthPaths = new Set([health.livePath, health.readyPath]);
     fastify.addHook('onRequest', (request, reply, next) => {
       if (healthPaths.has(request.routeOptions.url ?? '')) return next();
-      const ctx = beginRequest(parts, request.raw, reply.raw, () => request.routeOptions.url || undefined);
+      const req = request.raw;
+      const ctx = beginRequest(parts, req, reply.raw, () => request.routeOptions.url || undefined, req.method, req.url);
       if (ctx) context.with(ctx, next);
       else next();
     });

@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
-import type { HealthRoutes } from './express.js';
-import { pathOf } from './route.js';
+import { healthProbe, type HealthRoutes } from './express.js';
 
 export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -24,12 +23,10 @@ export function wrapHandler(parts: InstrumentParts, health: HealthRoutes, handle
     }
   };
   return (req, res) => {
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      const path = pathOf(req.url);
-      if (path === health.livePath) return health.live(req, res);
-      if (path === health.readyPath) return health.ready(req, res);
-    }
-    const ctx = beginRequest(parts, req, res, resolve);
+    const { method, url } = req;
+    const probe = healthProbe(health, method, url);
+    if (probe) return probe(req, res);
+    const ctx = beginRequest(parts, req, res, resolve, method, url);
     const run = (): void => {
       try {
         const result = handler(req, res);

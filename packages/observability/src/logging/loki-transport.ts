@@ -39,6 +39,9 @@ class StaleSocketError extends Error {
 }
 /** winston's key of the fully formatted line (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for('message');
+/** Set by the request line (logger.ts); not imported from there, which imports this module. */
+const LOKI_LITERAL = Symbol.for('gati-framework.observability.loki-literal');
+const LOKI_LITERAL_OF = Symbol.for('gati-framework.observability.loki-literal-of');
 
 /**
  * A winston transport that pushes JSON batches to Loki's `/loki/api/v1/push`.
@@ -84,8 +87,10 @@ export class LokiTransport extends Transport {
       return;
     }
     const line = typeof info[MESSAGE] === 'string' ? (info[MESSAGE] as string) : JSON.stringify(info);
-    // Serialized once here, so a batch is only joined, never re-walked.
-    const tuple = `["${this.timestamp()}",${JSON.stringify(line)}]`;
+    // Serialized once here, so a batch is only joined, never re-walked. A request line comes
+    // with its JSON string literal already made (used while the line is still that one).
+    const literal = info[LOKI_LITERAL_OF] === line ? (info[LOKI_LITERAL] as string) : JSON.stringify(line);
+    const tuple = `["${this.timestamp()}",${literal}]`;
     const entry: Entry = { level: String(info['level'] ?? 'info'), tuple, bytes: tuple.length };
     this.buffer.push(entry);
     this.bufferedBytes += entry.bytes;

@@ -22,7 +22,7 @@ const SECRET_VALUE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}|([?&](?:token|ke
 /** Cheap pre-check so ordinary strings skip the replace. */
 const MAYBE_SECRET = /bearer|basic|[?&]/i;
 
-const NEVER_SECRET = new Set(['level', 'message', 'timestamp', 'service', 'environment', 'version', 'trace_id', 'span_id', 'method', 'route', 'status_code', 'duration_ms']);
+const NEVER_SECRET = new Set(['level', 'message', 'timestamp', 'service', 'environment', 'version', 'trace_id', 'span_id', 'method', 'route', 'status_code', 'duration_ms', 'aborted']);
 const MAX_CACHED_KEYS = 2000;
 
 /** Builds a predicate for field names containing any of the (case-insensitive) secret substrings; results are cached. */

@@ -82,9 +82,17 @@ class BoundSeries {
     return entry !== undefined && entry === this.entry ? entry : undefined;
   }
 
-  /** Finds the entry prom-client created for exactly this label object (after a slow-path call). */
+  /**
+   * Finds the entry prom-client created for exactly this label object (after a slow-path call);
+   * a metric without labels keeps its one entry under the empty key, with a label object of its own.
+   */
   bind(): void {
     const map = this.metric.hashMap;
+    if (Object.keys(this.labels).length === 0) {
+      this.key = '';
+      this.entry = map[''];
+      return;
+    }
     for (const key in map) {
       if (map[key]?.labels === this.labels) {
         this.key = key;
@@ -154,6 +162,31 @@ export class HistogramSeries extends BoundSeries {
   needsExemplar = false;
 }
 
+/** A gauge series: `inc()`/`dec()`/`set()` update the stored value in place once bound. */
+export class GaugeSeries extends BoundSeries {
+  constructor(private readonly gauge: Gauge, labels: LabelValues) {
+    super(gauge as unknown as PromInternals, labels);
+  }
+  add(delta: number): void {
+    const entry = typeof delta === 'number' ? this.current() : undefined;
+    if (entry !== undefined) {
+      entry.value += delta;
+      return;
+    }
+    this.gauge.inc(this.labels, delta); // validates (throws on a non-number), creates the entry
+    this.bind();
+  }
+  set(value: number): void {
+    const entry = typeof value === 'number' ? this.current() : undefined;
+    if (entry !== undefined) {
+      entry.value = value;
+      return;
+    }
+    this.gauge.set(this.labels, value);
+    this.bind();
+  }
+}
+
 export interface CapContext {
   registries: Registry[];
   maxSeries: number;
@@ -168,8 +201,10 @@ export class GatiCounter {
     this.metric = new Counter({ name, help, labelNames: [...labelNames], registers: ctx.registries });
     this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => new CounterSeries(this.metric, l));
   }
-  inc(labels?: LabelValues, value = 1): void {
-    this.cap.get(labels)?.inc(value);
+  /** `inc()`, `inc(2)`, `inc({ route })` or `inc({ route }, 2)`, like prom-client. */
+  inc(labels?: LabelValues | number, value = 1): void {
+    if (typeof labels === 'number') this.cap.get(undefined)?.inc(labels);
+    else this.cap.get(labels)?.inc(value);
   }
   /** The series for these labels, or undefined when the cap refused it (and counted the drop). */
   child(labels: LabelValues): CounterSeries | undefined {
@@ -180,19 +215,25 @@ export class GatiCounter {
 /** A gauge whose label sets are capped. */
 export class GatiGauge {
   readonly metric: Gauge;
-  private readonly cap: SeriesCap<Gauge.Internal<string>>;
+  private readonly cap: SeriesCap<GaugeSeries>;
   constructor(name: string, help: string, labelNames: readonly string[], ctx: CapContext) {
     this.metric = new Gauge({ name, help, labelNames: [...labelNames], registers: ctx.registries });
-    this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => this.metric.labels(l));
+    this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => new GaugeSeries(this.metric, l));
   }
-  set(labels: LabelValues | undefined, value: number): void {
-    this.cap.get(labels)?.set(value);
+  /** `set(5)` or `set({ pool }, 5)`, like prom-client. */
+  set(labels: LabelValues | number | undefined, value?: number): void {
+    if (typeof labels === 'number') this.cap.get(undefined)?.set(labels);
+    else this.cap.get(labels)?.set(value as number);
   }
-  inc(labels?: LabelValues, value = 1): void {
-    this.cap.get(labels)?.inc(value);
+  /** `inc()`, `inc(2)`, `inc({ pool })` or `inc({ pool }, 2)`, like prom-client. */
+  inc(labels?: LabelValues | number, value = 1): void {
+    if (typeof labels === 'number') this.cap.get(undefined)?.add(labels);
+    else this.cap.get(labels)?.add(value);
   }
-  dec(labels?: LabelValues, value = 1): void {
-    this.cap.get(labels)?.dec(value);
+  dec(labels?: LabelValues | number, value = 1): void {
+    if (typeof labels === 'number') [labels, value] = [undefined, labels];
+    // A non-number goes to prom-client as is, which throws like it always did.
+    this.cap.get(labels)?.add(typeof value === 'number' ? -value : value);
   }
 }
 

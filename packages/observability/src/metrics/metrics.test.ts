@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { MetricsOptionsSchema } from '../config/options.js';
 import { ObservabilityMetrics } from './metrics.js';
@@ -69,5 +69,59 @@ describe('request hot path (series updated in place)', () => {
     ({ body } = await m.render('application/openmetrics-text; version=1.0.0'));
     expect(body).toMatch(/gati_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/a",status_code="200"\} 3 # \{trace_id="c{32}"\} 0.07 \d/);
     expect(body).not.toContain('b'.repeat(32));
+  });
+});
+
+describe('gauges and unlabeled counters (updated in place)', () => {
+  /** The same calls on our metrics and on plain prom-client ones, with a registry reset in the middle. */
+  it('hold exactly the values prom-client would', async () => {
+    const m = new ObservabilityMetrics(MetricsOptionsSchema.parse({ defaultMetrics: false }));
+    const ref = new Registry();
+    const ours = {
+      plain: m.createGauge('g_plain', 'x'),
+      labeled: m.createGauge('g_labeled', 'x', ['pool']),
+      counter: m.createCounter('c_plain', 'x'),
+    };
+    const theirs = {
+      plain: new Gauge({ name: 'gati_g_plain', help: 'x', registers: [ref] }),
+      labeled: new Gauge({ name: 'gati_g_labeled', help: 'x', labelNames: ['pool'], registers: [ref] }),
+      counter: new Counter({ name: 'gati_c_plain', help: 'x', registers: [ref] }),
+    };
+    const script = (o: typeof ours | typeof theirs, round: number): void => {
+      const plain = o.plain as { inc(v?: number): void; dec(v?: number): void; set(v: number): void };
+      const labeled = o.labeled as { inc(l: object, v?: number): void; dec(l: object, v?: number): void; set(l: object, v: number): void };
+      plain.inc();
+      plain.inc(2.5);
+      plain.dec();
+      if (round === 1) plain.set(-7);
+      plain.dec(0.5);
+      labeled.inc({ pool: 'a' });
+      labeled.inc({ pool: 'b' }, 3);
+      labeled.set({ pool: 'a' }, 10);
+      labeled.dec({ pool: 'a' }, 4);
+      labeled.inc({ pool: 'a' });
+      (o.counter as { inc(v?: number): void }).inc();
+      (o.counter as { inc(v?: number): void }).inc(4);
+    };
+    for (const round of [0, 1]) {
+      script(ours, round);
+      script(theirs, round);
+      for (const name of ['gati_g_plain', 'gati_g_labeled', 'gati_c_plain']) {
+        expect(await values(m.registry, name), `${name} round ${round}`).toEqual(await values(ref, name));
+      }
+      m.registry.resetMetrics();
+      ref.resetMetrics();
+    }
+    // prom-client's own validation still applies: a non-number is refused, not stored.
+    expect(() => ours.plain.inc(undefined, 'x' as unknown as number)).toThrow(TypeError);
+    expect(() => ours.plain.dec(undefined, 'x' as unknown as number)).toThrow(TypeError);
+  });
+
+  it('counts requests in flight back to zero', async () => {
+    const m = new ObservabilityMetrics(MetricsOptionsSchema.parse({ defaultMetrics: false }));
+    for (let i = 0; i < 5; i++) m.activeConnections.inc();
+    expect(await values(m.registry, 'gati_active_connections')).toEqual([{ labels: {}, value: 5 }]);
+    for (let i = 0; i < 5; i++) m.activeConnections.dec();
+    expect(await values(m.registry, 'gati_active_connections')).toEqual([{ labels: {}, value: 0 }]);
   });
 });
