@@ -17,6 +17,7 @@ interface Entry {
   level: string;
   /** The entry already serialized as Loki's JSON tuple `["<ns>","<line>"]`. */
   tuple: string;
+  /** Its size in UTF-8. */
   bytes: number;
 }
 
@@ -91,7 +92,10 @@ export class LokiTransport extends Transport {
     // with its JSON string literal already made (used while the line is still that one).
     const literal = info[LOKI_LITERAL_OF] === line ? (info[LOKI_LITERAL] as string) : JSON.stringify(line);
     const tuple = `["${this.timestamp()}",${literal}]`;
-    const entry: Entry = { level: String(info['level'] ?? 'info'), tuple, bytes: tuple.length };
+    // Its size in UTF-8, what the buffer bound counts. Measuring also flattens the string: the
+    // buffer keeps one string per line, not the chain of pieces it was concatenated from
+    // (lines wait up to a batch interval, long enough to be copied by the GC, or promoted).
+    const entry: Entry = { level: String(info['level'] ?? 'info'), tuple, bytes: Buffer.byteLength(tuple) };
     this.buffer.push(entry);
     this.bufferedBytes += entry.bytes;
     this.enforceBounds();
@@ -202,8 +206,8 @@ export class LokiTransport extends Transport {
     }
     const parts: string[] = [];
     for (const [level, tuples] of streams) parts.push(`{"stream":${JSON.stringify({ ...this.init.labels, level })},"values":[${tuples.join(',')}]}`);
-    const body = `{"streams":[${parts.join(',')}]}`;
-    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const body = Buffer.from(`{"streams":[${parts.join(',')}]}`); // encoded once, sent as is
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': body.length };
     if (this.auth) headers['authorization'] = this.auth;
     const signal = AbortSignal.timeout(timeoutMs);
     return this.send(body, headers, signal).catch((error: unknown) => {
@@ -215,7 +219,7 @@ export class LokiTransport extends Transport {
     });
   }
 
-  private send(body: string, headers: Record<string, string | number>, signal: AbortSignal): Promise<number> {
+  private send(body: Buffer, headers: Record<string, string | number>, signal: AbortSignal): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       let answered = false;
       const req = (this.isHttps ? httpsRequest : httpRequest)(this.url, { method: 'POST', headers, agent: this.agent, signal }, (res) => {

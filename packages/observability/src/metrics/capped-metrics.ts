@@ -123,6 +123,14 @@ export class CounterSeries extends BoundSeries {
 
 /** A histogram series: `observe()` updates sum, count and the bucket in place once bound. */
 export class HistogramSeries extends BoundSeries {
+  /**
+   * Bucket counts not yet added to the stored entry. prom-client keys an entry's buckets by
+   * the bound as a property name ("0.005"): each update converts the number and looks the
+   * name up in a dictionary. Here an observation adds to an array slot; `flush()` (run by
+   * the histogram's `collect()`, before anything reads it) moves the counts over.
+   */
+  private pending: Float64Array | undefined;
+  private pendingFor: PromEntry | undefined;
   constructor(histogram: Histogram, labels: LabelValues) {
     super(histogram as unknown as PromInternals, labels);
   }
@@ -136,17 +144,19 @@ export class HistogramSeries extends BoundSeries {
     entry.sum += seconds;
     entry.count += 1;
     // Same bucket choice as prom-client: the first bound >= value; above all bounds only +Inf (count) moves.
-    let bound = -1;
-    for (let i = 0; i < upperBounds.length; i++) {
-      if (seconds <= upperBounds[i]!) {
-        bound = upperBounds[i]!;
-        if (Object.prototype.hasOwnProperty.call(entry.bucketValues, bound)) entry.bucketValues[bound]! += 1;
-        break;
+    let i = 0;
+    while (i < upperBounds.length && !(seconds <= upperBounds[i]!)) i++;
+    if (i < upperBounds.length) {
+      if (this.pendingFor !== entry) {
+        // Counts kept for an entry that is gone (the metric was reset) are dropped with it.
+        this.pending = new Float64Array(upperBounds.length);
+        this.pendingFor = entry;
       }
+      this.pending![i]! += 1;
     }
     if (traceId !== undefined) {
       // The exemplar prom-client keeps for this bucket, updated like its updateExemplar() does.
-      const exemplar = entry.bucketExemplars?.[bound];
+      const exemplar = entry.bucketExemplars?.[i < upperBounds.length ? upperBounds[i]! : -1];
       if (exemplar !== undefined && exemplar !== null && typeof exemplar === 'object') {
         exemplar.labelSet = { trace_id: traceId };
         exemplar.value = seconds;
@@ -157,6 +167,21 @@ export class HistogramSeries extends BoundSeries {
       }
     }
     return entry;
+  }
+  /** Adds the pending bucket counts to the stored entry (if it is still the one they were counted for). */
+  flush(upperBounds: number[]): void {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    const entry = this.current();
+    if (entry !== undefined && entry === this.pendingFor) {
+      for (let i = 0; i < pending.length; i++) {
+        const n = pending[i]!;
+        if (n === 0) continue;
+        const bound = upperBounds[i]!;
+        if (Object.prototype.hasOwnProperty.call(entry.bucketValues, bound)) entry.bucketValues[bound]! += n;
+      }
+    }
+    pending.fill(0);
   }
   /** Set when the last in-place observation left an exemplar for prom-client to create. */
   needsExemplar = false;
@@ -251,6 +276,7 @@ export class GatiHistogram {
   ) {
     // prom-client only lets exemplar histograms be born in an OpenMetrics registry; register
     // it there, then in ours (text renders ignore exemplars, our OpenMetrics renderer shows them).
+    const series: HistogramSeries[] = [];
     this.metric = new Histogram({
       name,
       help,
@@ -258,11 +284,19 @@ export class GatiHistogram {
       registers: exemplars ? [openMetricsRegistry()] : ctx.registries,
       enableExemplars: exemplars,
       ...(buckets ? { buckets } : {}),
+      // Every read of the histogram (renders, cluster aggregation, get()) first takes in the counts kept aside.
+      collect: () => {
+        for (const s of series) s.flush(this.upperBounds);
+      },
     });
     if (exemplars) for (const r of ctx.registries) r.registerMetric(this.metric);
     this.upperBounds = (this.metric as unknown as PromInternals).upperBounds ?? [];
     // Histogram children in prom-client do not take exemplars, so the cap keeps our own series handle.
-    this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => new HistogramSeries(this.metric, l));
+    this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => {
+      const s = new HistogramSeries(this.metric, l);
+      series.push(s);
+      return s;
+    });
   }
   private readonly upperBounds: number[];
   observe(labels: LabelValues | undefined, seconds: number, traceId?: string): void {

@@ -45,6 +45,16 @@ describe('request hot path (series updated in place)', () => {
     });
   }
 
+  it('counts the same when read between observations (bucket counts kept aside until a read)', async () => {
+    const m = new ObservabilityMetrics(MetricsOptionsSchema.parse({ buckets: BUCKETS, defaultMetrics: false, exemplars: false }));
+    const name = 'gati_http_request_duration_seconds';
+    for (const [i, [route, status, s]] of observations.entries()) {
+      m.recordRequest('GET', route, status, s, undefined);
+      expect(await values(m.registry, name), `after ${i + 1}`).toEqual(await values(reference(observations.slice(0, i + 1)), name));
+    }
+    expect((await m.render()).body).toContain('gati_http_request_duration_seconds_bucket{le="0.01",method="GET",route="/a",status_code="200"} 3');
+  });
+
   it('keeps counting correctly after the registry is reset', async () => {
     const m = new ObservabilityMetrics(MetricsOptionsSchema.parse({ buckets: BUCKETS, defaultMetrics: false, exemplars: false }));
     for (let i = 0; i < 3; i++) m.recordRequest('GET', '/a', '200', 0.05, undefined);

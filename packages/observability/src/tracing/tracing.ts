@@ -16,7 +16,16 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import type { ResolvedTracingOptions } from '../config/options.js';
 
 /** W3C ids of the active span (empty strings when none). */
@@ -61,6 +70,16 @@ function hasForeignGlobalProvider(): boolean {
 }
 
 /**
+ * The sampler of new traces. At 0 and 1 the ratio sampler decides what the constant ones
+ * do (it validates and hashes the trace id of every request to get there).
+ */
+function rootSampler(ratio: number): Sampler {
+  if (ratio >= 1) return new AlwaysOnSampler();
+  if (ratio <= 0) return new AlwaysOffSampler();
+  return new TraceIdRatioBasedSampler(ratio);
+}
+
+/**
  * Server spans through the OpenTelemetry API. When an SDK is already registered
  * (NodeSDK via `--import @gati-framework/observability/register`) its provider
  * is used; otherwise the stack registers a small one of its own.
@@ -97,7 +116,7 @@ export class Tracing {
         ...(init.serviceVersion ? { 'service.version': init.serviceVersion } : {}),
         'deployment.environment.name': init.environment,
       }),
-      sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
+      sampler: new ParentBasedSampler({ root: rootSampler(options.sampleRatio) }),
       spanProcessors: processors,
     });
     (this.provider as unknown as Record<symbol, boolean>)[OURS] = true;
