@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
+import { watchRequestEnds } from './request-end.js';
 import type { NodeHandler } from './endpoints.js';
 import { expressRoute, pathOf } from './route.js';
 
@@ -23,6 +24,7 @@ export function healthProbe(health: HealthRoutes, method: string | undefined, ur
 
 /** Express 4/5 and Connect middleware: instrumentation plus the health endpoints. */
 export function createExpressMiddleware(parts: InstrumentParts, health: HealthRoutes): ConnectMiddleware {
+  watchRequestEnds();
   return (req, res, next) => {
     const { method, url } = req;
     const probe = healthProbe(health, method, url);

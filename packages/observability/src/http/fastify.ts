@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
+import { watchRequestEnds } from './request-end.js';
 import type { NodeHandler } from './endpoints.js';
 import type { HealthRoutes } from './express.js';
 
@@ -11,6 +12,7 @@ export interface FastifyPluginOptions {
 
 /** A Fastify 5 plugin (not encapsulated): instrumentation hooks, health routes and `/metrics`. */
 export function createFastifyPlugin(parts: InstrumentParts, health: HealthRoutes, metrics: NodeHandler): FastifyPluginCallback<FastifyPluginOptions> {
+  watchRequestEnds();
   const plugin: FastifyPluginCallback<FastifyPluginOptions> = (fastify: FastifyInstance, opts, done) => {
     const healthPaths = new Set([health.livePath, health.readyPath]);
     fastify.addHook('onRequest', (request, reply, next) => {

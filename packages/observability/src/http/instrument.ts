@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { writeRequestLine, type WinstonLogger } from '../logging/logger.js';
@@ -6,6 +5,7 @@ import type { ObservabilityMetrics } from '../metrics/metrics.js';
 import type { Health } from '../health/health.js';
 import { spanTraceContext, type Tracing } from '../tracing/tracing.js';
 import { bindListeners } from './bind-listeners.js';
+import { onRequestEnd, type RequestEnd } from './request-end.js';
 import { getExplicitRoute, marks, normalizeMethod, pathOf, UNMATCHED_ROUTE } from './route.js';
 
 export interface InstrumentParts {
@@ -15,9 +15,6 @@ export interface InstrumentParts {
   tracing: Tracing | undefined;
   health: Health;
 }
-
-/** The inherited `on`, called directly: no lookup through the response's prototype chain per request. */
-const addListener = EventEmitter.prototype.on;
 
 const STATE = Symbol.for('gati-framework.observability.request');
 
@@ -43,8 +40,9 @@ function errorOf(req: IncomingMessage): unknown {
 
 /**
  * The one instrumentation every integration shares: in-flight gauge, server
- * span (continuing `traceparent`), response trace headers, and on close the
- * request counter, duration histogram, error counter, span end and log line.
+ * span (continuing `traceparent`), response trace headers, and at the request's end
+ * (`onRequestEnd`) the request counter, duration histogram, error counter, span end and
+ * log line.
  * Returns the context the handler must run in.
  *
  * `rawMethod` and `url` are the ones the integration already read: Express gives every
@@ -84,14 +82,43 @@ export function beginRequest(
     bindListeners(req, ctx);
   }
   if (parts.health.isShuttingDown) res.setHeader('connection', 'close');
+  onRequestEnd(new InFlightRequest(parts, req, res, resolveRoute, method, start, span, ids), res);
+  return ctx;
+}
 
-  let done = false;
-  const record = (): void => {
-    const seconds = (performance.now() - start) / 1e3;
+/** One request between its start and its end (one object instead of closures: less garbage per request). */
+class InFlightRequest implements RequestEnd {
+  private done = false;
+  constructor(
+    private readonly parts: InstrumentParts,
+    private readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    private readonly resolveRoute: (req: IncomingMessage) => string | undefined,
+    private readonly method: string,
+    private readonly start: number,
+    private readonly span: Span | undefined,
+    private readonly ids: ReturnType<typeof spanTraceContext> | undefined,
+  ) {}
+
+  end(finished: boolean): void {
+    if (this.done) return;
+    this.done = true;
+    this.parts.metrics?.activeConnections.dec();
+    // Observability must never take the server down: a failure here is reported once, not thrown.
+    try {
+      this.record(finished);
+    } catch (error) {
+      reportOnce(error);
+    }
+  }
+
+  private record(finished: boolean): void {
+    const { parts, req, res, method, span, ids } = this;
+    const seconds = (performance.now() - this.start) / 1e3;
     const error = errorOf(req);
-    const route = getExplicitRoute(req) ?? resolveRoute(req) ?? UNMATCHED_ROUTE;
+    const route = getExplicitRoute(req) ?? this.resolveRoute(req) ?? UNMATCHED_ROUTE;
     // Aborted: the connection closed before the handler ended the response.
-    const aborted = !res.writableEnded;
+    const aborted = !finished && !res.writableEnded;
     const status = aborted && !res.headersSent ? 499 : res.statusCode;
     const statusCode = String(status);
     if (span) {
@@ -101,6 +128,7 @@ export function beginRequest(
       if (status >= 500 || error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
+    const metrics = parts.metrics;
     if (metrics) {
       metrics.recordRequest(method, route, statusCode, seconds, ids?.sampled ? ids.traceId : undefined);
       if (error !== undefined) metrics.errors.inc({ type: 'exception', route });
@@ -117,18 +145,5 @@ export function beginRequest(
         spanId: ids?.spanId,
       });
     }
-  };
-  const finish = (): void => {
-    if (done) return;
-    done = true;
-    metrics?.activeConnections.dec();
-    // Observability must never take the server down: a failure here is reported once, not thrown.
-    try {
-      record();
-    } catch (error) {
-      reportOnce(error);
-    }
-  };
-  addListener.call(res, 'close', finish);
-  return ctx;
+  }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
+import { watchRequestEnds } from './request-end.js';
 import { healthProbe, type HealthRoutes } from './express.js';
 
 export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
@@ -12,6 +13,7 @@ export interface WrapOptions {
 
 /** Wraps a plain `node:http` handler; thrown or rejected errors become a 500 and are counted. */
 export function wrapHandler(parts: InstrumentParts, health: HealthRoutes, handler: PlainHandler, options: WrapOptions = {}): PlainHandler {
+  watchRequestEnds();
   const resolve = options.route ?? (() => undefined);
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
     recordRequestError(req, error);
