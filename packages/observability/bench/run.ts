@@ -35,7 +35,21 @@ function pinThisProcess(): boolean {
 const CONNECTIONS = 32;
 
 type Variant = 'bare' | 'metrics' | 'logs' | 'full' | 'peer';
-const VARIANTS: Variant[] = ['bare', 'metrics', 'logs', 'full', 'peer'];
+const ALL_VARIANTS: Variant[] = ['bare', 'metrics', 'logs', 'full', 'peer'];
+/**
+ * BENCH_VARIANTS=bare,metrics runs only those (bare is always included: every ratio is to
+ * it). Fewer servers sharing the CPU also means none of the exporting ones (logs, full, peer)
+ * flushing batches into another variant's slice: a focused run of one ratio is quieter.
+ */
+function selectedVariants(): Variant[] {
+  const raw = process.env['BENCH_VARIANTS'];
+  if (raw === undefined || raw.trim() === '') return ALL_VARIANTS;
+  const asked = raw.split(',').map((v) => v.trim());
+  const unknown = asked.filter((v) => !(ALL_VARIANTS as string[]).includes(v));
+  if (unknown.length > 0) throw new Error(`BENCH_VARIANTS: unknown variant(s) ${unknown.join(', ')}; choose from ${ALL_VARIANTS.join(', ')}`);
+  return ALL_VARIANTS.filter((v) => v === 'bare' || asked.includes(v));
+}
+const VARIANTS = selectedVariants();
 
 /** `items` in an order drawn from `seed` (Fisher–Yates over a small LCG): the same seed, the same order. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
@@ -230,24 +244,28 @@ async function main(): Promise<void> {
     sink.server.close();
   }
   const bare = median(results.get('bare')!.rps);
-  const peer = median(results.get('peer')!.rps);
+  const hasPeer = results.has('peer');
+  const peer = hasPeer ? median(results.get('peer')!.rps) : NaN;
   const bareCpu = median(results.get('bare')!.cpu);
-  const peerCpu = median(results.get('peer')!.cpu);
+  const peerCpu = hasPeer ? median(results.get('peer')!.cpu) : NaN;
   const range = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
   const lines = [
     `Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
     `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per variant, variants taking turns${PIN ? `, servers pinned to CPU ${SERVER_CPU} and autocannon + sink to the others (taskset)` : ', not pinned'}.`,
     '',
-    '| variant | median req/s | req/s ratio to bare (median of rounds) | rounds\' range | req/s ratio to peer | median p99 latency | server CPU per request | CPU ratio bare/variant | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| variant | median req/s | req/s ratio to bare (median of rounds) | rounds' range |${hasPeer ? ' req/s ratio to peer |' : ''} median p99 latency | server CPU per request | CPU ratio bare/variant | errors |`,
+    `| --- | ---: | ---: | ---: |${hasPeer ? ' ---: |' : ''} ---: | ---: | ---: | ---: |`,
     ...VARIANTS.map((v) => {
       const r = results.get(v)!;
       const rps = median(r.rps);
       const cpu = median(r.cpu);
-      return `| ${LABEL[v]} | ${rps.toFixed(0)} | ${median(r.ratio).toFixed(2)} | ${range(r.ratio)} | ${(rps / peer).toFixed(2)} | ${median(r.p99).toFixed(1)} ms | ${cpu.toFixed(0)} µs | ${(bareCpu / cpu).toFixed(2)} | ${r.errors} |`;
+      const toPeer = hasPeer ? ` ${(rps / peer).toFixed(2)} |` : '';
+      return `| ${LABEL[v]} | ${rps.toFixed(0)} | ${median(r.ratio).toFixed(3)} | ${range(r.ratio)} |${toPeer} ${median(r.p99).toFixed(1)} ms | ${cpu.toFixed(0)} µs | ${(bareCpu / cpu).toFixed(3)} | ${r.errors} |`;
     }),
     '',
-    `Full stack to peer: ${(median(results.get('full')!.rps) / peer).toFixed(2)}× req/s, ${(peerCpu / median(results.get('full')!.cpu)).toFixed(2)}× CPU (bare Express ${bare.toFixed(0)} req/s).`,
+    results.has('full') && hasPeer
+      ? `Full stack to peer: ${(median(results.get('full')!.rps) / peer).toFixed(2)}× req/s, ${(peerCpu / median(results.get('full')!.cpu)).toFixed(2)}× CPU (bare Express ${bare.toFixed(0)} req/s).`
+      : `Bare Express ${bare.toFixed(0)} req/s.`,
     '',
     `Rendering /metrics with 10,000 series: median ${renderMs.toFixed(1)} ms (30 renders).`,
     '',
