@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ObservabilityStack } from '../src/index.js';
@@ -85,6 +87,21 @@ describe('request ends on real connections', () => {
     // connection at the 20th request as at the first: nothing piles up per request.
     expect(perResponseCloseListeners.slice(-20)).toEqual(Array(20).fill(0));
     expect(new Set(perSocketCloseListeners.slice(-20)).size).toBe(1);
+  });
+
+  it('keeps hearing the server channels after a full garbage collection', async () => {
+    // diagnostics_channel once held channels weakly; a collected channel would lose our subscription.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setImmediate(r));
+    }
+    const before = perResponseCloseListeners.length;
+    const { socket } = await rawExchange(base, 'GET /fast/gc HTTP/1.1\r\nHost: x\r\n\r\n', 1);
+    socket.destroy();
+    expect(perResponseCloseListeners.slice(before)).toEqual([0]); // still the channel path, not the fallback
+    await until(async () => sample(await metricsOf(obs), 'gati_active_connections') === 0, 'in-flight back to 0');
   });
 
   it('records pipelined requests in order with their own status and duration', async () => {
