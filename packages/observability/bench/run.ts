@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { ObservabilityStack, type ObservabilityOptions } from '@gati-framework/observability';
+import { formatSlice, median, medianInterval, seededUint32 } from './stats.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 2);
@@ -51,13 +52,12 @@ function selectedVariants(): Variant[] {
 }
 const VARIANTS = selectedVariants();
 
-/** `items` in an order drawn from `seed` (Fisher–Yates over a small LCG): the same seed, the same order. */
+/** `items` in an order drawn from `seed` (Fisher–Yates): the same seed, the same order. */
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
-  let state = (seed * 2654435761) >>> 0;
+  const next = seededUint32(seed);
   for (let i = out.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    const j = state % (i + 1);
+    const j = next() % (i + 1);
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
@@ -68,12 +68,6 @@ const LABEL: Record<Variant, string> = {
   logs: 'metrics + request logs to Loki',
   full: 'full stack (traces 100%)',
   peer: 'peer stack (express-prom-bundle + OTel auto-instrumentations + express-winston/winston-loki)',
-};
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
 /** Loki push and OTLP trace sink in this process: counts what arrives, answers like the real ones. */
@@ -211,8 +205,8 @@ async function main(): Promise<void> {
   // so a slower or faster stretch of this shared machine hits all of them alike. Each round's
   // ratio is taken against bare Express of the same round; the table shows medians.
   const servers = new Map<Variant, { child: ChildProcess; url: string }>();
-  const results = new Map<Variant, { rps: number[]; ratio: number[]; p99: number[]; cpu: number[]; errors: number }>(
-    VARIANTS.map((v) => [v, { rps: [], ratio: [], p99: [], cpu: [], errors: 0 }]),
+  const results = new Map<Variant, { rps: number[]; ratio: number[]; p99: number[]; cpu: number[]; cpuRatio: number[]; errors: number }>(
+    VARIANTS.map((v) => [v, { rps: [], ratio: [], p99: [], cpu: [], cpuRatio: [], errors: 0 }]),
   );
   try {
     for (const variant of VARIANTS) {
@@ -221,7 +215,7 @@ async function main(): Promise<void> {
       await load(s.child, s.url, WARMUP_SECONDS); // JIT, connections, first batches
     }
     for (let round = 1; round <= ROUNDS; round++) {
-      const got = new Map<Variant, number>();
+      const got = new Map<Variant, { rps: number; cpuUs: number }>();
       // A fresh (seeded) order every round. The servers share one CPU and the idle ones still
       // flush batches (the peer's span exporter up to 5 s after its slice), so whatever runs
       // next pays for them: with a merely rotated order every variant always followed the same
@@ -234,10 +228,15 @@ async function main(): Promise<void> {
         acc.p99.push(r.p99);
         acc.cpu.push(r.cpuUs);
         acc.errors += r.errors;
-        got.set(variant, r.rps);
-        process.stderr.write(`round ${round} ${variant.padEnd(8)} ${r.rps.toFixed(0)} req/s p99 ${r.p99} ms ${r.cpuUs.toFixed(0)} µs CPU/req\n`);
+        got.set(variant, r);
+        // One line per slice; saved runs can be pooled with bench/pool.ts.
+        process.stderr.write(`${formatSlice({ round, variant, rps: r.rps, p99: r.p99, cpuUs: r.cpuUs })}\n`);
       }
-      for (const v of VARIANTS) results.get(v)!.ratio.push(got.get(v)! / got.get('bare')!);
+      const bareOfRound = got.get('bare')!;
+      for (const v of VARIANTS) {
+        results.get(v)!.ratio.push(got.get(v)!.rps / bareOfRound.rps);
+        results.get(v)!.cpuRatio.push(bareOfRound.cpuUs / got.get(v)!.cpuUs);
+      }
     }
   } finally {
     for (const s of servers.values()) await stop(s.child);
@@ -246,21 +245,21 @@ async function main(): Promise<void> {
   const bare = median(results.get('bare')!.rps);
   const hasPeer = results.has('peer');
   const peer = hasPeer ? median(results.get('peer')!.rps) : NaN;
-  const bareCpu = median(results.get('bare')!.cpu);
   const peerCpu = hasPeer ? median(results.get('peer')!.cpu) : NaN;
   const range = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`;
   const lines = [
     `Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
     `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per variant, variants taking turns${PIN ? `, servers pinned to CPU ${SERVER_CPU} and autocannon + sink to the others (taskset)` : ', not pinned'}.`,
     '',
-    `| variant | median req/s | req/s ratio to bare (median of rounds) | rounds' range |${hasPeer ? ' req/s ratio to peer |' : ''} median p99 latency | server CPU per request | CPU ratio bare/variant | errors |`,
-    `| --- | ---: | ---: | ---: |${hasPeer ? ' ---: |' : ''} ---: | ---: | ---: | ---: |`,
+    `| variant | median req/s | req/s ratio to bare (median of rounds) | 95 % interval of that median | rounds' range |${hasPeer ? ' req/s ratio to peer |' : ''} median p99 latency | server CPU per request | CPU ratio bare/variant (median of rounds) | errors |`,
+    `| --- | ---: | ---: | ---: | ---: |${hasPeer ? ' ---: |' : ''} ---: | ---: | ---: | ---: |`,
     ...VARIANTS.map((v) => {
       const r = results.get(v)!;
       const rps = median(r.rps);
       const cpu = median(r.cpu);
       const toPeer = hasPeer ? ` ${(rps / peer).toFixed(2)} |` : '';
-      return `| ${LABEL[v]} | ${rps.toFixed(0)} | ${median(r.ratio).toFixed(3)} | ${range(r.ratio)} |${toPeer} ${median(r.p99).toFixed(1)} ms | ${cpu.toFixed(0)} µs | ${(bareCpu / cpu).toFixed(3)} | ${r.errors} |`;
+      const [lo, hi] = medianInterval(r.ratio);
+      return `| ${LABEL[v]} | ${rps.toFixed(0)} | ${median(r.ratio).toFixed(3)} | ${lo.toFixed(3)}–${hi.toFixed(3)} | ${range(r.ratio)} |${toPeer} ${median(r.p99).toFixed(1)} ms | ${cpu.toFixed(0)} µs | ${median(r.cpuRatio).toFixed(3)} | ${r.errors} |`;
     }),
     '',
     results.has('full') && hasPeer
