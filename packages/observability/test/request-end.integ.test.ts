@@ -192,3 +192,41 @@ describe('request ends when the middleware runs outside the request event, and w
     }
   });
 });
+
+describe('a failure while recording a request', () => {
+  it('is reported once as a warning; the server keeps answering and nothing is left in flight', async () => {
+    const obs = newStack('faulty', new CaptureTransport());
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => {
+      if (w.name === 'GatiObservabilityWarning') warnings.push(w);
+    };
+    process.on('warning', onWarning);
+    // A route callback that throws: it runs when the request ends, inside Node's channel publish.
+    const handler = obs.wrap(
+      (_req, res) => {
+        res.end('ok');
+      },
+      {
+        route: () => {
+          throw new Error('route callback broke');
+        },
+      },
+    );
+    const server = createServer(handler);
+    const base = await listen(server);
+    try {
+      const { text, socket } = await rawExchange(base, 'GET /a HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(3), 3);
+      socket.destroy();
+      expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200']);
+      await until(async () => warnings.length > 0, 'the warning');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.message).toContain('route callback broke');
+      expect(sample(await metricsOf(obs), 'gati_active_connections')).toBe(0);
+    } finally {
+      process.off('warning', onWarning);
+      await close(server);
+      await obs.shutdown();
+    }
+  });
+});

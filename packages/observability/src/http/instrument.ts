@@ -103,9 +103,10 @@ class InFlightRequest implements RequestEnd {
   end(finished: boolean): void {
     if (this.done) return;
     this.done = true;
-    this.parts.metrics?.activeConnections.dec();
-    // Observability must never take the server down: a failure here is reported once, not thrown.
+    // Observability must never take the server down: a failure here is reported once, not
+    // thrown (this runs inside Node's diagnostics-channel publish or an event listener).
     try {
+      this.parts.metrics?.activeConnections.dec();
       this.record(finished);
     } catch (error) {
       reportOnce(error);
