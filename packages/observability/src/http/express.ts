@@ -3,6 +3,7 @@ import { context } from '@opentelemetry/api';
 import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
 import { watchRequestEnds } from './request-end.js';
 import type { NodeHandler } from './endpoints.js';
+import { METHOD, URL_ } from './keyed.js';
 import { expressRoute, pathOf } from './route.js';
 
 export type ConnectMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
@@ -26,7 +27,9 @@ export function healthProbe(health: HealthRoutes, method: string | undefined, ur
 export function createExpressMiddleware(parts: InstrumentParts, health: HealthRoutes): ConnectMiddleware {
   watchRequestEnds();
   return (req, res, next) => {
-    const { method, url } = req;
+    // Keyed reads: see keyed.ts.
+    const method = req[METHOD];
+    const url = req[URL_];
     const probe = healthProbe(health, method, url);
     if (probe) return probe(req, res);
     const ctx = beginRequest(parts, req, res, expressRoute, method, url);

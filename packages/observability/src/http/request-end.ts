@@ -59,6 +59,11 @@ function subscribeOnce(): void {
 
 /** Ends (and removes) the entries of `res`, or all of them when `res` is undefined. */
 function endAll(pending: RequestEnd[], res: ServerResponse | undefined, finished: boolean): void {
+  // The usual case (keep-alive, one request at a time): no splice.
+  if (pending.length === 1 && (res === undefined || pending[0]!.res === res)) {
+    pending.pop()!.end(finished);
+    return;
+  }
   for (let i = 0; i < pending.length; ) {
     const entry = pending[i]!;
     if (res !== undefined && entry.res !== res) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { BASE_URL, ROUTE as ROUTE_KEY } from './keyed.js';
 
 /** The route value of every request no route matched (404s, scanners). */
 export const UNMATCHED_ROUTE = '__unmatched__';
@@ -44,10 +45,10 @@ interface ExpressLikeRequest {
 /** Express/Connect: mount path + route path, never the raw URL. */
 export function expressRoute(req: IncomingMessage): string | undefined {
   const r = req as IncomingMessage & ExpressLikeRequest;
-  const path = r.route?.path;
+  const path = r[ROUTE_KEY]?.path;
   if (path === undefined) return undefined;
   const template = typeof path === 'string' ? path : Array.isArray(path) ? path.map(String).join('|') : String(path);
-  return `${r.baseUrl ?? ''}${template}` || '/';
+  return `${r[BASE_URL] ?? ''}${template}` || '/';
 }
 
 /** The path of a URL without its query string. */
