@@ -104,6 +104,9 @@ export function createHealthHandler(health: Health, kind: 'live' | 'ready'): Nod
       res.statusCode = report.status === 'ok' ? 200 : 503;
       res.setHeader('content-type', 'application/json');
       res.setHeader('cache-control', 'no-store');
+      // Draining: a load balancer's kept-alive probe connection is closed after this answer,
+      // not cut when the listener closes.
+      if (health.isShuttingDown) res.setHeader('connection', 'close');
       res.end(JSON.stringify(report));
     });
   };
