@@ -15,10 +15,12 @@ const closeListener = NetServer.prototype.close;
  * Closes a server gracefully: stop accepting, then close idle keep-alive sockets (and the
  * others as they become idle), cut the rest after `drainTimeoutMs`. Resolves when closed.
  *
- * The listener closes before any idle connection does. `http.Server#close()` (Node 19+)
- * closes idle connections first: a client whose connection is closed reconnects at once,
- * into the backlog of a listener about to close, where the kernel resets the connection.
- * In this order the reconnect is refused, which clients and load balancers retry elsewhere.
+ * The listener closes before any idle connection does (`http.Server#close()`, Node 19+,
+ * closes idle connections first), so no connection can be accepted after the idle ones were
+ * closed: a client's reconnect is refused, which clients and load balancers retry
+ * elsewhere. Both steps run in one synchronous call either way, so the order narrows a race
+ * rather than removing one; what keeps connections from being reset is that by now the
+ * busy ones were closed after an answer with `Connection: close` (see gracefulShutdown).
  */
 export async function closeServer(server: Server, drainTimeoutMs: number): Promise<{ forced: boolean }> {
   if (!server.listening) return { forced: false };
