@@ -122,8 +122,9 @@ export class LokiTransport extends Transport {
   async flush(timeoutMs = this.options.timeoutMs): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.inFlight) await this.inFlight;
-      if (this.buffer.length === 0) return;
+      // `while`: a push that ends may start the next batch at once (see sendBatch); one push at a time.
+      while (this.inFlight && Date.now() < deadline) await this.inFlight;
+      if (this.inFlight || this.buffer.length === 0) return;
       const ok = await this.sendBatch(Math.max(1, deadline - Date.now()));
       if (!ok) return;
     }
