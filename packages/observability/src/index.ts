@@ -14,7 +14,7 @@ export { Tracing, type TraceContext } from './tracing/tracing.js';
 export { Health, type CheckResult, type HealthCheck, type HealthReport } from './health/health.js';
 export { closeServer } from './health/shutdown.js';
 export { setRoute, UNMATCHED_ROUTE, OTHER_METHOD } from './http/route.js';
-export type { MetricsHandlerOptions, NodeHandler } from './http/endpoints.js';
+export type { MetricsHandlerOptions, MetricsServerOptions, NodeHandler } from './http/endpoints.js';
 export type { ConnectMiddleware, ConnectErrorMiddleware } from './http/express.js';
 export type { FastifyPluginOptions } from './http/fastify.js';
 export type { PlainHandler, WrapOptions } from './http/node-http.js';

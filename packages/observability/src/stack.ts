@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { context, INVALID_SPAN_CONTEXT, trace, type Attributes, type Span, type SpanKind } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { FastifyPluginCallback } from 'fastify';
@@ -7,13 +7,14 @@ import type Transport from 'winston-transport';
 import { resolveOptions, type ObservabilityOptions, type ResolvedOptions } from './config/options.js';
 import { Health, type HealthCheck } from './health/health.js';
 import { gracefulShutdown } from './health/shutdown.js';
-import { createHealthHandler, createMetricsHandler, type MetricsHandlerOptions, type NodeHandler } from './http/endpoints.js';
-import { createExpressErrorMiddleware, createExpressMiddleware, type ConnectErrorMiddleware, type ConnectMiddleware, type HealthRoutes } from './http/express.js';
+import { createHealthHandler, createMetricsHandler, serveMetricsHandler, type MetricsHandlerOptions, type MetricsServerOptions, type NodeHandler } from './http/endpoints.js';
+import { createExpressErrorMiddleware, createExpressMiddleware, type ConnectErrorMiddleware, type ConnectMiddleware, type OwnEndpoints } from './http/express.js';
 import { createFastifyPlugin, type FastifyPluginOptions } from './http/fastify.js';
 import type { InstrumentParts } from './http/instrument.js';
 import { wrapHandler, type PlainHandler, type WrapOptions } from './http/node-http.js';
 import { createStackLogger, type WinstonLogger } from './logging/logger.js';
 import { LokiTransport, type LokiTransportStats } from './logging/loki-transport.js';
+import { causeOf, ProblemReporter } from './logging/problems.js';
 import { ObservabilityMetrics } from './metrics/metrics.js';
 import { Tracing, type TraceContext } from './tracing/tracing.js';
 
@@ -51,7 +52,8 @@ export class ObservabilityStack {
   readonly fastifyPlugin: FastifyPluginCallback<FastifyPluginOptions>;
   private readonly loki: LokiTransport | undefined;
   private readonly parts: InstrumentParts;
-  private readonly healthRoutes: HealthRoutes;
+  private readonly healthRoutes: OwnEndpoints;
+  private readonly problems: ProblemReporter;
   private shutdownPromise: Promise<void> | undefined;
   private signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
   private signals: NodeJS.Signals[] = [];
@@ -73,11 +75,21 @@ export class ObservabilityStack {
             extras.registry ? { registry: extras.registry } : {},
           );
     const metrics = this.metrics;
+    // Failures inside the stack: counted, and warned about at most once a minute per cause.
+    // Loki's go to process warnings (stderr): the logger's output may be Loki itself.
+    this.problems = new ProblemReporter({
+      count: (where) => metrics?.internalErrors.inc({ where }),
+      warn: (where, message, { cause, suppressed }) => {
+        const more = suppressed > 0 ? ` (${suppressed} more of the same since the last warning)` : '';
+        if (where === 'loki') process.emitWarning(`Loki push failing: ${message}${more}`, 'GatiObservabilityWarning');
+        else this.logger.warn(`observability: ${where === 'request' ? 'recording a request' : 'rendering metrics'} failed`, { where, cause, error: message, suppressed });
+      },
+    });
     if (o.logging !== false && o.logging.loki) {
       this.loki = new LokiTransport(o.logging.loki, {
         labels: { service: this.serviceName, environment: this.environment, ...o.logging.loki.labels },
         onDrop: (count, reason) => metrics?.logDropped.inc({ reason }, count),
-        onError: (error) => process.emitWarning(`Loki push failing: ${error.message}`, 'GatiObservabilityWarning'),
+        onFailure: (error, cause) => this.problems.report('loki', cause, error),
       });
     }
     this.logger = createStackLogger(o.logging, {
@@ -102,12 +114,15 @@ export class ObservabilityStack {
       requestLog: o.logging !== false && o.logging.requestLog,
       tracing: this.tracing,
       health: this.health,
+      problems: this.problems,
     };
     this.healthRoutes = {
       livePath: o.health.livePath,
       readyPath: o.health.readyPath,
       live: createHealthHandler(this.health, 'live'),
       ready: createHealthHandler(this.health, 'ready'),
+      metricsPath: o.metrics === false ? '/metrics' : o.metrics.path,
+      counted: o.metrics !== false && o.metrics.includeOwnEndpoints,
     };
     this.fastifyPlugin = createFastifyPlugin(this.parts, this.healthRoutes, this.metricsHandler());
   }
@@ -129,23 +144,12 @@ export class ObservabilityStack {
 
   /** The `/metrics` handler (Express/Connect/`node:http`), optionally behind bearer or basic auth. */
   metricsHandler(options: MetricsHandlerOptions = {}): NodeHandler {
-    return createMetricsHandler(this.metrics, options);
+    return createMetricsHandler(this.metrics, options, (error) => this.problems.report('metrics', causeOf(error), error));
   }
 
   /** Serves `/metrics` on a separate port (default host 127.0.0.1). Close it with `server.close()`. */
-  async serveMetrics(options: MetricsHandlerOptions & { port?: number; host?: string; path?: string } = {}): Promise<Server> {
-    const handler = this.metricsHandler(options);
-    const path = options.path ?? '/metrics';
-    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      if ((req.url ?? '').split('?')[0] === path) return handler(req, res);
-      res.statusCode = 404;
-      res.end();
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-    });
-    return server;
+  async serveMetrics(options: MetricsServerOptions = {}): Promise<Server> {
+    return serveMetricsHandler(this.metricsHandler(options), options);
   }
 
   /** `/health/live` and `/health/ready` handlers, to mount elsewhere (the middleware already serves them). */

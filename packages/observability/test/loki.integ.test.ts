@@ -118,3 +118,85 @@ describe('Loki shipping through a local push receiver', () => {
     loki.failWith = undefined;
   }, 60_000);
 });
+
+describe('Loki outage and recovery (a local push receiver stopped and restarted)', () => {
+  it('probes at most ~1.5 s apart while down and resumes shipping within 2 s of Loki coming back', async () => {
+    const loki = new LokiReceiver();
+    const lokiUrl = await loki.start();
+    const obs = new ObservabilityStack({
+      serviceName: 'recover',
+      tracing: false,
+      metrics: { defaultMetrics: false },
+      logging: { console: false, loki: { host: lokiUrl, batchIntervalMs: 1000, maxBufferEntries: 300, timeoutMs: 1000 } },
+    });
+    // A steady 200 lines/s, as an app keeps logging through the outage.
+    let n = 0;
+    const writer = setInterval(() => {
+      for (let i = 0; i < 10; i++) obs.logger.info('line', { n: n++ });
+    }, 50);
+    try {
+      await until(() => loki.pushes > 0, 5000, 'a first push');
+      await loki.stop();
+      const downAt = Date.now();
+      const failuresAtStop = obs.lokiStats()!.failures;
+      // Long enough for an uncapped doubling backoff to pass 4 s (1, 2, 4, 8 s).
+      await new Promise((r) => setTimeout(r, 8000));
+      const failuresDown = obs.lokiStats()!.failures - failuresAtStop;
+      expect(obs.lokiStats()!.dropped).toBeGreaterThan(0);
+      // Probing, not hammering and not giving up: one attempt about every 1-1.5 s.
+      expect(failuresDown).toBeGreaterThanOrEqual(5);
+      expect(failuresDown).toBeLessThanOrEqual(12);
+      const pushesBefore = loki.pushes;
+      await loki.start(loki.port);
+      const backAt = Date.now();
+      await until(() => loki.pushes > pushesBefore, 5000, 'the first push after Loki came back');
+      const resumeMs = loki.pushTimes[pushesBefore]! - backAt;
+      expect(resumeMs).toBeLessThan(2000);
+      // Once back, the backlog drains and nothing more is dropped while Loki is reachable.
+      await new Promise((r) => setTimeout(r, 1500));
+      const droppedAfterResume = obs.lokiStats()!.dropped;
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(obs.lokiStats()!.dropped).toBe(droppedAfterResume);
+      expect(downAt).toBeLessThan(backAt);
+    } finally {
+      clearInterval(writer);
+      await obs.shutdown();
+      await loki.stop();
+    }
+  }, 30_000);
+
+  it('a Loki rejecting every push: one process warning for the cause, every rejection counted', async () => {
+    const loki = new LokiReceiver();
+    const lokiUrl = await loki.start();
+    loki.failWith = 400;
+    const obs = new ObservabilityStack({
+      serviceName: 'rejected',
+      tracing: false,
+      metrics: { defaultMetrics: false },
+      logging: { console: false, requestLog: false, loki: { host: lokiUrl, batchIntervalMs: 10 } },
+    });
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => {
+      if (w.name === 'GatiObservabilityWarning') warnings.push(w);
+    };
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 6; i++) {
+        const failures = obs.lokiStats()!.failures;
+        obs.logger.info('refused line', { i });
+        await until(() => obs.lokiStats()!.failures > failures, 5000, `rejected push ${i}`);
+      }
+      const m = parseExposition((await obs.metrics!.render()).body);
+      expect(sample(m, 'gati_observability_errors_total', 'where="loki"')).toBe(obs.lokiStats()!.failures);
+      expect(obs.lokiStats()!.failures).toBeGreaterThanOrEqual(6);
+      expect(sample(m, 'gati_log_dropped_total', 'reason="rejected"')).toBeGreaterThanOrEqual(6);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.message).toContain('Loki answered 400');
+    } finally {
+      process.off('warning', onWarning);
+      await obs.shutdown();
+      await loki.stop();
+    }
+  }, 30_000);
+});

@@ -15,6 +15,13 @@ export const MetricsOptionsSchema = z.strictObject({
   defaultMetrics: z.boolean().default(true),
   /** Exemplars (trace id) on the duration histogram when tracing is on. Default true. */
   exemplars: z.boolean().default(true),
+  /** Path the app serves `metricsHandler()` on (and the Fastify plugin's metrics route). Default `/metrics`. */
+  path: z.string().startsWith('/').default('/metrics'),
+  /**
+   * Count scrapes of `path` and the health probes in the request metrics like any request.
+   * Default false: they are left out (scrapes keep their span and log line).
+   */
+  includeOwnEndpoints: z.boolean().default(false),
 });
 
 export const LokiOptionsSchema = z.strictObject({

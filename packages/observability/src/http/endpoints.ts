@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Health } from '../health/health.js';
 import type { ObservabilityMetrics } from '../metrics/metrics.js';
 
@@ -29,8 +29,24 @@ export function authorized(req: IncomingMessage, options: MetricsHandlerOptions)
   return options.bearerToken === undefined && options.basicAuth === undefined;
 }
 
-/** `/metrics`: Prometheus text 0.0.4, or OpenMetrics (with exemplars) when the scraper asks for it. */
-export function createMetricsHandler(metrics: ObservabilityMetrics | undefined, options: MetricsHandlerOptions = {}): NodeHandler {
+export interface MetricsServerOptions extends MetricsHandlerOptions {
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default `/metrics`; any other path answers 404. */
+  path?: string;
+}
+
+/** Renders one scrape: the exposition for the scraper's `accept` header. */
+export type RenderMetrics = (accept: string | undefined) => Promise<{ contentType: string; body: string }>;
+
+/**
+ * The one metrics endpoint, for a stack's registry or a cluster's aggregate: auth, then the
+ * body `render` produces. `render` undefined means metrics are off (404). A failed render
+ * answers 500 without the error's text (it may name internals); `onError` gets the error.
+ */
+export function createMetricsEndpoint(render: RenderMetrics | undefined, options: MetricsHandlerOptions, onError?: (error: unknown) => void): NodeHandler {
   return (req, res) => {
     if (!authorized(req, options)) {
       res.statusCode = 401;
@@ -38,12 +54,12 @@ export function createMetricsHandler(metrics: ObservabilityMetrics | undefined, 
       res.end('unauthorized\n');
       return;
     }
-    if (!metrics) {
+    if (!render) {
       res.statusCode = 404;
       res.end('metrics are disabled\n');
       return;
     }
-    metrics.render(req.headers.accept).then(
+    render(req.headers.accept).then(
       ({ contentType, body }) => {
         if (res.headersSent) return;
         res.statusCode = 200;
@@ -51,12 +67,33 @@ export function createMetricsHandler(metrics: ObservabilityMetrics | undefined, 
         res.end(body);
       },
       (error: unknown) => {
+        onError?.(error);
         if (res.headersSent) return;
         res.statusCode = 500;
-        res.end(`metrics collection failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        res.end('metrics collection failed\n');
       },
     );
   };
+}
+
+/** `/metrics`: Prometheus text 0.0.4, or OpenMetrics (with exemplars) when the scraper asks for it. */
+export function createMetricsHandler(metrics: ObservabilityMetrics | undefined, options: MetricsHandlerOptions = {}, onError?: (error: unknown) => void): NodeHandler {
+  return createMetricsEndpoint(metrics ? (accept) => metrics.render(accept) : undefined, options, onError);
+}
+
+/** A server of its own for a metrics handler (its `path` only). Close it with `server.close()`. */
+export async function serveMetricsHandler(handler: NodeHandler, options: MetricsServerOptions): Promise<Server> {
+  const path = options.path ?? '/metrics';
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if ((req.url ?? '').split('?')[0] === path) return handler(req, res);
+    res.statusCode = 404;
+    res.end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  return server;
 }
 
 /** `/health/live` or `/health/ready`: 200 with the check report, or 503. */
@@ -67,6 +104,9 @@ export function createHealthHandler(health: Health, kind: 'live' | 'ready'): Nod
       res.statusCode = report.status === 'ok' ? 200 : 503;
       res.setHeader('content-type', 'application/json');
       res.setHeader('cache-control', 'no-store');
+      // Draining: a load balancer's kept-alive probe connection is closed after this answer,
+      // not cut when the listener closes.
+      if (health.isShuttingDown) res.setHeader('connection', 'close');
       res.end(JSON.stringify(report));
     });
   };

@@ -1,24 +1,30 @@
 import { context } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
-import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
+import { beginRequest, instrumentScope, recordRequestError, type InstrumentParts } from './instrument.js';
 import { watchRequestEnds } from './request-end.js';
 import type { NodeHandler } from './endpoints.js';
-import type { HealthRoutes } from './express.js';
+import type { OwnEndpoints } from './express.js';
 
 export interface FastifyPluginOptions {
-  /** Path of the metrics endpoint the plugin adds; `false` adds none. Default `/metrics`. */
+  /** Path of the metrics endpoint the plugin adds; `false` adds none. Default: the stack's `metrics.path` (`/metrics`). */
   metricsPath?: string | false;
 }
 
 /** A Fastify 5 plugin (not encapsulated): instrumentation hooks, health routes and `/metrics`. */
-export function createFastifyPlugin(parts: InstrumentParts, health: HealthRoutes, metrics: NodeHandler): FastifyPluginCallback<FastifyPluginOptions> {
+export function createFastifyPlugin(parts: InstrumentParts, health: OwnEndpoints, metrics: NodeHandler): FastifyPluginCallback<FastifyPluginOptions> {
   watchRequestEnds();
   const plugin: FastifyPluginCallback<FastifyPluginOptions> = (fastify: FastifyInstance, opts, done) => {
-    const healthPaths = new Set([health.livePath, health.readyPath]);
+    const metricsPath = opts.metricsPath ?? health.metricsPath;
+    // Requests to the stack's own endpoints stay out of the request metrics unless counted.
+    const healthPaths = new Set(health.counted ? [] : [health.livePath, health.readyPath]);
+    const scrapePaths = new Set(health.counted ? [] : [health.metricsPath, ...(metricsPath === false ? [] : [metricsPath])]);
     fastify.addHook('onRequest', (request, reply, next) => {
-      if (healthPaths.has(request.routeOptions.url ?? '')) return next();
+      const route = request.routeOptions.url;
+      if (healthPaths.has(route ?? '')) return next();
       const req = request.raw;
-      const ctx = beginRequest(parts, req, reply.raw, () => request.routeOptions.url || undefined, req.method, req.url);
+      // Fastify knows the route before the handler runs: the scope is this request's own.
+      const scope = instrumentScope(parts, () => route || undefined, !scrapePaths.has(route ?? ''));
+      const ctx = beginRequest(scope, req, reply.raw, req.method, req.url);
       if (ctx) context.with(ctx, next);
       else next();
     });
@@ -32,7 +38,6 @@ export function createFastifyPlugin(parts: InstrumentParts, health: HealthRoutes
     };
     fastify.get(health.livePath, raw(health.live));
     fastify.get(health.readyPath, raw(health.ready));
-    const metricsPath = opts.metricsPath ?? '/metrics';
     if (metricsPath !== false) fastify.get(metricsPath, raw(metrics));
     done();
   };

@@ -5,6 +5,7 @@ import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/a
 import { writeRequestLine, type WinstonLogger } from '../logging/logger.js';
 import type { ObservabilityMetrics } from '../metrics/metrics.js';
 import type { Health } from '../health/health.js';
+import { causeOf, type ProblemReporter } from '../logging/problems.js';
 import { spanTraceContext, type Tracing } from '../tracing/tracing.js';
 import { bindListeners } from './bind-listeners.js';
 import { onRequestEnd, type RequestEnd } from './request-end.js';
@@ -17,18 +18,26 @@ export interface InstrumentParts {
   requestLog: boolean;
   tracing: Tracing | undefined;
   health: Health;
+  /** Failures while recording a request: counted and logged (rate-limited), never thrown. */
+  problems: ProblemReporter;
+}
+
+/** One integration's instrumentation: the stack's parts and how this integration names a request's route. */
+export interface InstrumentScope {
+  readonly parts: InstrumentParts;
+  readonly resolveRoute: (req: IncomingMessage) => string | undefined;
+  /** The stack's metrics, or undefined for requests left out of them (scrapes of `/metrics`). */
+  readonly metrics: ObservabilityMetrics | undefined;
+}
+
+/** Every scope built the same way (one hidden class for all of them). */
+export function instrumentScope(parts: InstrumentParts, resolveRoute: (req: IncomingMessage) => string | undefined, counted = true): InstrumentScope {
+  return { parts, resolveRoute, metrics: counted ? parts.metrics : undefined };
 }
 
 const STATE = Symbol.for('gati-framework.observability.request');
 
-let reported = 0;
-function reportOnce(error: unknown): void {
-  if (reported++ === 0) {
-    process.emitWarning(`@gati-framework/observability: recording a request failed: ${error instanceof Error ? error.message : String(error)}`, 'GatiObservabilityWarning');
-  }
-}
-
-/** Marks a request as failed by a thrown error (counted as `type="exception"`, not `"5xx"`). */
+/** Marks a request as failed by a thrown error (counted as `type="exception"` unless it carries a 4xx status). */
 export function recordRequestError(req: IncomingMessage, error: unknown): void {
   // Set only on the error path, so ordinary requests keep their object shape.
   marks.errors = true;
@@ -42,6 +51,17 @@ function errorOf(req: IncomingMessage): unknown {
 }
 
 /**
+ * Whether a thrown error is the client's fault: it carries a 4xx status the way http-errors
+ * (Express's body parsers, e.g. express.json()'s 400 on a malformed body) and Fastify do.
+ */
+function isClientError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { status?: unknown; statusCode?: unknown };
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * The one instrumentation every integration shares: in-flight gauge, server
  * span (continuing `traceparent`), response trace headers, and at the request's end
  * (`onRequestEnd`) the request counter, duration histogram, error counter, span end and
@@ -52,19 +72,16 @@ function errorOf(req: IncomingMessage): unknown {
  * request and response object a map of its own (a property added after
  * `Object.setPrototypeOf` never becomes a cached transition), so each property read on
  * them misses V8's inline caches unless read through a keyed load (`keyed.ts`). The hot path
- * reads each property once, only those it needs, and keyed.
+ * reads each property once, only those it needs, and keyed. They stay positional on purpose:
+ * grouping them would allocate an object per request just to carry two strings the
+ * integration has already read (everything per integration is grouped in `scope`).
  */
-export function beginRequest(
-  parts: InstrumentParts,
-  req: IncomingMessage,
-  res: ServerResponse,
-  resolveRoute: (req: IncomingMessage) => string | undefined,
-  rawMethod: string | undefined,
-  url: string | undefined,
-): Context | undefined {
+export function beginRequest(scope: InstrumentScope, req: IncomingMessage, res: ServerResponse, rawMethod: string | undefined, url: string | undefined): Context | undefined {
   const start = performance.now();
   const method = normalizeMethod(rawMethod);
-  const { metrics, tracing } = parts;
+  const parts = scope.parts;
+  const metrics = scope.metrics;
+  const tracing = parts.tracing;
   metrics?.activeConnections.inc();
 
   let ctx: Context | undefined;
@@ -84,43 +101,41 @@ export function beginRequest(
     // them); keep them in the span. The response's events need no context of ours.
     bindListeners(req, ctx);
   }
+  // Draining: tell keep-alive clients to take their next request elsewhere (see shutdown.ts).
   if (parts.health.isShuttingDown) res[SET_HEADER]('connection', 'close');
-  onRequestEnd(new InFlightRequest(parts, req, res, resolveRoute, method, start, span, ids), res);
+  // The per-request state, filled by plain assignments (see the class).
+  const state = new InFlightRequest(scope, req, res);
+  state.method = method;
+  state.start = start;
+  state.span = span;
+  state.ids = ids;
+  onRequestEnd(state, res);
   return ctx;
 }
 
 /** One request between its start and its end (one object instead of closures: less garbage per request). */
 class InFlightRequest implements RequestEnd {
   // Declared, not initialized: a class field is defined once more (to undefined) before the
-  // constructor assigns it; plain assignments build the object in one pass.
+  // constructor assigns it; plain assignments build the object in one pass. The constructor
+  // assigns every field (the later ones to placeholders) so V8 sizes the object for all of
+  // them; beginRequest then fills in what it computed, keeping the same hidden class.
   private declare done: boolean;
-  private declare readonly parts: InstrumentParts;
+  private declare readonly scope: InstrumentScope;
   private declare readonly req: IncomingMessage;
   declare readonly res: ServerResponse;
-  private declare readonly resolveRoute: (req: IncomingMessage) => string | undefined;
-  private declare readonly method: string;
-  private declare readonly start: number;
-  private declare readonly span: Span | undefined;
-  private declare readonly ids: ReturnType<typeof spanTraceContext> | undefined;
-  constructor(
-    parts: InstrumentParts,
-    req: IncomingMessage,
-    res: ServerResponse,
-    resolveRoute: (req: IncomingMessage) => string | undefined,
-    method: string,
-    start: number,
-    span: Span | undefined,
-    ids: ReturnType<typeof spanTraceContext> | undefined,
-  ) {
+  declare method: string;
+  declare start: number;
+  declare span: Span | undefined;
+  declare ids: ReturnType<typeof spanTraceContext> | undefined;
+  constructor(scope: InstrumentScope, req: IncomingMessage, res: ServerResponse) {
     this.done = false;
-    this.parts = parts;
+    this.scope = scope;
     this.req = req;
     this.res = res;
-    this.resolveRoute = resolveRoute;
-    this.method = method;
-    this.start = start;
-    this.span = span;
-    this.ids = ids;
+    this.method = '';
+    this.start = 0;
+    this.span = undefined;
+    this.ids = undefined;
   }
 
   end(finished: boolean): void {
@@ -128,19 +143,22 @@ class InFlightRequest implements RequestEnd {
     this.done = true;
     // Observability must never take the server down: a failure here is reported once, not
     // thrown (this runs inside Node's diagnostics-channel publish or an event listener).
+    const parts = this.scope.parts;
     try {
-      this.parts.metrics?.activeConnections.dec();
-      this.record(finished);
+      this.scope.metrics?.activeConnections.dec();
+      this.record(parts, finished);
     } catch (error) {
-      reportOnce(error);
+      parts.problems.report('request', causeOf(error), error);
     }
   }
 
-  private record(finished: boolean): void {
-    const { parts, req, res, method, span, ids } = this;
+  private record(parts: InstrumentParts, finished: boolean): void {
+    const { req, res, method, span, ids } = this;
     const seconds = (performance.now() - this.start) / 1e3;
     const error = errorOf(req);
-    const route = getExplicitRoute(req) ?? this.resolveRoute(req) ?? UNMATCHED_ROUTE;
+    // Only on the error path: a thrown error with a 4xx status is the client's, not the server's.
+    const serverError = error !== undefined && !isClientError(error);
+    const route = getExplicitRoute(req) ?? this.scope.resolveRoute(req) ?? UNMATCHED_ROUTE;
     // Aborted: the connection closed before the handler ended the response.
     const aborted = !finished && !res[WRITABLE_ENDED];
     const status = aborted && !res[HEADERS_SENT] ? 499 : res[STATUS_CODE];
@@ -149,13 +167,13 @@ class InFlightRequest implements RequestEnd {
       span.updateName(`${method} ${route}`);
       span.setAttributes({ 'http.route': route, 'http.response.status_code': status });
       if (error !== undefined) span.recordException(error as Error);
-      if (status >= 500 || error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
+      if (status >= 500 || serverError) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     }
-    const metrics = parts.metrics;
+    const metrics = this.scope.metrics;
     if (metrics) {
       metrics.recordRequest(method, route, statusCode, seconds, ids?.sampled ? ids.traceId : undefined);
-      if (error !== undefined) metrics.errors.inc({ type: 'exception', route });
+      if (serverError) metrics.errors.inc({ type: 'exception', route });
       else if (status >= 500) metrics.errors.inc({ type: '5xx', route });
     }
     if (parts.requestLog) {

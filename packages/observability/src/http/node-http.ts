@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { beginRequest, recordRequestError, type InstrumentParts } from './instrument.js';
 import { watchRequestEnds } from './request-end.js';
-import { healthProbe, type HealthRoutes } from './express.js';
+import { endpointScopes, METRICS_ENDPOINT, ownEndpoint, type OwnEndpoints } from './express.js';
 
 export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
@@ -12,9 +12,9 @@ export interface WrapOptions {
 }
 
 /** Wraps a plain `node:http` handler; thrown or rejected errors become a 500 and are counted. */
-export function wrapHandler(parts: InstrumentParts, health: HealthRoutes, handler: PlainHandler, options: WrapOptions = {}): PlainHandler {
+export function wrapHandler(parts: InstrumentParts, own: OwnEndpoints, handler: PlainHandler, options: WrapOptions = {}): PlainHandler {
   watchRequestEnds();
-  const resolve = options.route ?? (() => undefined);
+  const scopes = endpointScopes(parts, own, options.route ?? (() => undefined));
   const fail = (req: IncomingMessage, res: ServerResponse, error: unknown): void => {
     recordRequestError(req, error);
     if (!res.headersSent) {
@@ -26,10 +26,9 @@ export function wrapHandler(parts: InstrumentParts, health: HealthRoutes, handle
   };
   return (req, res) => {
     const { method, url } = req;
-    const probe = healthProbe(health, method, url);
-    if (probe) return probe(req, res);
-    const ctx = beginRequest(parts, req, res, resolve, method, url);
-    const run = (): void => {
+    const endpoint = ownEndpoint(own, method, url);
+    let scope = scopes.app;
+    let run = (): void => {
       try {
         const result = handler(req, res);
         if (result instanceof Promise) result.catch((error: unknown) => fail(req, res, error));
@@ -37,6 +36,13 @@ export function wrapHandler(parts: InstrumentParts, health: HealthRoutes, handle
         fail(req, res, error);
       }
     };
+    if (endpoint === METRICS_ENDPOINT) scope = scopes.scrape;
+    else if (endpoint !== undefined) {
+      if (!own.counted) return endpoint(req, res);
+      scope = scopes.probe;
+      run = () => endpoint(req, res);
+    }
+    const ctx = beginRequest(scope, req, res, method, url);
     // Without tracing there is no context of ours to enter (and whatever is active stays).
     if (ctx) context.with(ctx, run);
     else run();

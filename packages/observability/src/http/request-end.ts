@@ -37,6 +37,11 @@ interface ServerMessage {
 /** The inherited `on`, called directly: no lookup through the emitter's prototype chain. */
 const addListener = EventEmitter.prototype.on;
 
+// Process-wide on purpose, not per stack: the server channels are process-wide (one
+// publish per request for every subscriber), a socket's requests may belong to several
+// stacks, and `lastStart` is only meaningful as "the latest request of this process".
+// Per-stack subscribers would each do this work on every request of every stack, and a
+// stack's shutdown could not unsubscribe while requests of it are still pending.
 /** Requests waiting for their end, per connection (more than one only with pipelining or several stacks). */
 const pendingBySocket = new WeakMap<Socket, RequestEnd[]>();
 let lastStart: ServerMessage | undefined;

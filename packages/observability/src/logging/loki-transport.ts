@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import Transport from 'winston-transport';
 import type { ResolvedLokiOptions } from '../config/options.js';
+import { causeOf } from './problems.js';
 
 export type LokiDropReason = 'buffer_full' | 'rejected' | 'shutdown';
 
@@ -11,6 +12,11 @@ export interface LokiTransportInit {
   onDrop?: (count: number, reason: LokiDropReason) => void;
   /** Called once per failure streak (not per retry) so an outage logs one line, not thousands. */
   onError?: (error: Error) => void;
+  /**
+   * Called on every failed push with a short cause key (`status 400`, `ECONNREFUSED`,
+   * `TimeoutError`), for a caller that counts failures and rate-limits its warnings by cause.
+   */
+  onFailure?: (error: Error, cause: string) => void;
 }
 
 interface Entry {
@@ -30,7 +36,14 @@ export interface LokiTransportStats {
   failures: number;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+/**
+ * Longest wait between two pushes while Loki fails. Kept short on purpose: while Loki is
+ * down the buffer is full and every new line drops an old one, so each second of waiting
+ * after Loki is back loses lines. A probe is one small request (a refused connection costs
+ * nothing), and with the retry timer below shipping resumes at most this long after Loki
+ * answers again.
+ */
+const MAX_BACKOFF_MS = 1500;
 
 /** A push failed on a reused keep-alive connection before any answer came back. */
 class StaleSocketError extends Error {
@@ -55,6 +68,8 @@ export class LokiTransport extends Transport {
   private buffer: Entry[] = [];
   private bufferedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The next attempt after a failure, at `nextAttemptAt` (not at the next batch tick, which may be later). */
+  private retryTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private backoffMs = 0;
   private nextAttemptAt = 0;
@@ -107,8 +122,9 @@ export class LokiTransport extends Transport {
   async flush(timeoutMs = this.options.timeoutMs): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.inFlight) await this.inFlight;
-      if (this.buffer.length === 0) return;
+      // `while`: a push that ends may start the next batch at once (see sendBatch); one push at a time.
+      while (this.inFlight && Date.now() < deadline) await this.inFlight;
+      if (this.inFlight || this.buffer.length === 0) return;
       const ok = await this.sendBatch(Math.max(1, deadline - Date.now()));
       if (!ok) return;
     }
@@ -119,6 +135,7 @@ export class LokiTransport extends Transport {
     this.isClosed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    clearTimeout(this.retryTimer);
     this.agent.destroy();
     if (this.buffer.length > 0) this.drop(this.buffer.length, 'shutdown');
     this.buffer = [];
@@ -177,22 +194,25 @@ export class LokiTransport extends Transport {
         if (status >= 400 && status < 500 && status !== 429) {
           // Loki refused the content itself (bad labels, too old): retrying cannot help.
           this.drop(batch.length, 'rejected');
-          this.failed(new Error(`Loki answered ${status}; ${batch.length} lines dropped`));
+          this.failed(new Error(`Loki answered ${status}; ${batch.length} lines dropped`), `status ${status}`);
           return false;
         }
         this.requeue(batch, batchBytes);
-        this.failed(new Error(`Loki answered ${status}`));
+        this.failed(new Error(`Loki answered ${status}`), `status ${status}`);
         return false;
       },
       (error: unknown) => {
         this.requeue(batch, batchBytes);
-        this.failed(error instanceof Error ? error : new Error(String(error)));
+        this.failed(error instanceof Error ? error : new Error(String(error)), causeOf(error));
         return false;
       },
     );
     this.inFlight = run.then(() => undefined);
     void this.inFlight.finally(() => {
       this.inFlight = undefined;
+      // After an outage the buffer is full and lines keep coming: send the next batch now
+      // instead of one batch per interval, or the backlog keeps dropping while Loki is up.
+      if (this.backoffMs === 0 && this.buffer.length >= this.options.maxBatchEntries) this.tick();
     });
     return run;
   }
@@ -246,10 +266,16 @@ export class LokiTransport extends Transport {
     this.enforceBounds();
   }
 
-  private failed(error: Error): void {
+  private failed(error: Error, cause: string): void {
     this.counters.failures++;
     this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs === 0 ? this.options.batchIntervalMs : this.backoffMs * 2);
     this.nextAttemptAt = Date.now() + this.backoffMs;
+    if (!this.isClosed) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.tick(), this.backoffMs);
+      this.retryTimer.unref();
+    }
+    this.init.onFailure?.(error, cause);
     if (!this.failing) {
       this.failing = true;
       this.init.onError?.(error);

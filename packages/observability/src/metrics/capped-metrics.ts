@@ -1,12 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-type LabelValues = Record<string, string | number>;
-
-/** prom-client's typings omit the constructor's content-type argument. */
-function openMetricsRegistry(): Registry {
-  const Ctor = Registry as unknown as new (contentType: string) => Registry;
-  return new Ctor(Registry.OPENMETRICS_CONTENT_TYPE);
-}
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { openMetricsRegistry, seriesOf, updateExemplar, upperBoundsOf, type LabelValues, type PromEntry, type PromSeries } from './prom-internals.js';
 
 /** Tracks the label sets of one metric and refuses new ones past the cap. */
 class SeriesCap<C> {
@@ -51,17 +44,6 @@ class SeriesCap<C> {
   }
 }
 
-/** One series of a prom-client metric as it stores it in `hashMap` (sum/count/buckets for histograms). */
-interface PromEntry {
-  labels: unknown;
-  value: number;
-  sum: number;
-  count: number;
-  bucketValues: Record<number, number>;
-  bucketExemplars?: Record<number, { labelSet: Record<string, string>; value: number; timestamp: number } | null | undefined>;
-}
-type PromInternals = { hashMap: Record<string, PromEntry | undefined>; upperBounds?: number[] };
-
 /**
  * The hot path of one series. prom-client hashes and validates the label object on every
  * `inc()`/`observe()`; a series bound to its stored entry updates that entry in place instead.
@@ -72,7 +54,7 @@ class BoundSeries {
   private key: string | undefined;
   private entry: PromEntry | undefined;
   constructor(
-    private readonly metric: PromInternals,
+    private readonly metric: PromSeries,
     readonly labels: LabelValues,
   ) {}
 
@@ -108,7 +90,7 @@ class BoundSeries {
 /** A counter series: `inc()` adds in place once bound. */
 export class CounterSeries extends BoundSeries {
   constructor(private readonly counter: Counter, labels: LabelValues) {
-    super(counter as unknown as PromInternals, labels);
+    super(seriesOf(counter), labels);
   }
   inc(value = 1): void {
     const entry = Number.isFinite(value) && value >= 0 ? this.current() : undefined;
@@ -132,7 +114,7 @@ export class HistogramSeries extends BoundSeries {
   private pending: Float64Array | undefined;
   private pendingFor: PromEntry | undefined;
   constructor(histogram: Histogram, labels: LabelValues) {
-    super(histogram as unknown as PromInternals, labels);
+    super(seriesOf(histogram), labels);
   }
   /**
    * Observes in place and returns the stored entry, or undefined when the caller must go
@@ -190,7 +172,7 @@ export class HistogramSeries extends BoundSeries {
 /** A gauge series: `inc()`/`dec()`/`set()` update the stored value in place once bound. */
 export class GaugeSeries extends BoundSeries {
   constructor(private readonly gauge: Gauge, labels: LabelValues) {
-    super(gauge as unknown as PromInternals, labels);
+    super(seriesOf(gauge), labels);
   }
   add(delta: number): void {
     const entry = typeof delta === 'number' ? this.current() : undefined;
@@ -290,7 +272,7 @@ export class GatiHistogram {
       },
     });
     if (exemplars) for (const r of ctx.registries) r.registerMetric(this.metric);
-    this.upperBounds = (this.metric as unknown as PromInternals).upperBounds ?? [];
+    this.upperBounds = upperBoundsOf(this.metric);
     // Histogram children in prom-client do not take exemplars, so the cap keeps our own series handle.
     this.cap = new SeriesCap(name, labelNames, ctx.maxSeries, ctx.onDrop, (l) => {
       const s = new HistogramSeries(this.metric, l);
@@ -315,7 +297,7 @@ export class GatiHistogram {
       if (series.needsExemplar) {
         // First exemplar of this bucket: prom-client creates (and validates) it.
         series.needsExemplar = false;
-        (this.metric as unknown as { updateExemplar(l: LabelValues, v: number, e: Record<string, string>): void }).updateExemplar(l, seconds, { trace_id: withExemplar! });
+        updateExemplar(this.metric, l, seconds, { trace_id: withExemplar! });
       }
       return;
     }

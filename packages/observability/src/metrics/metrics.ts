@@ -4,6 +4,7 @@ import type { ResolvedMetricsOptions } from '../config/options.js';
 import { GatiCounter, GatiGauge, GatiHistogram, type CapContext, type CounterSeries, type HistogramSeries } from './capped-metrics.js';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, renderExposition } from './open-metrics.js';
 import { registerProcessMetrics } from './process-metrics.js';
+import { PROBLEM_SOURCES } from '../logging/problems.js';
 
 /** Default duration buckets (seconds): 5 ms to 10 s. */
 export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -26,6 +27,8 @@ export class ObservabilityMetrics {
   readonly activeConnections: GatiGauge;
   readonly errors: GatiCounter;
   readonly logDropped: GatiCounter;
+  /** Failures inside the stack itself, by where (see ProblemReporter). */
+  readonly internalErrors: GatiCounter;
   private readonly seriesDropped: Counter;
   private readonly byName = new Map<string, { kind: string; labels: string; metric: Metric }>();
   private readonly ctx: CapContext;
@@ -54,10 +57,16 @@ export class ObservabilityMetrics {
       options.exemplars,
     );
     this.activeConnections = this.createGauge('active_connections', 'HTTP requests in flight.', []);
-    this.errors = this.createCounter('errors_total', 'Server errors: 5xx answers and thrown errors.', ['type', 'route']);
+    this.errors = this.createCounter('errors_total', 'Server errors: 5xx answers and thrown errors without a 4xx status.', ['type', 'route']);
     this.logDropped = this.createCounter('log_dropped_total', 'Log lines dropped before reaching Loki, by reason.', ['reason']);
     // Present from the first scrape, so dashboards and alerts see 0 rather than no data.
     for (const reason of ['buffer_full', 'rejected', 'shutdown']) this.logDropped.inc({ reason }, 0);
+    this.internalErrors = this.createCounter(
+      'observability_errors_total',
+      'Failures inside the observability stack itself (recording a request, pushing logs to Loki, rendering metrics), by where.',
+      ['where'],
+    );
+    for (const where of PROBLEM_SOURCES) this.internalErrors.inc({ where }, 0);
     if (options.defaultMetrics) registerProcessMetrics(this.registry);
   }
 

@@ -1,34 +1,8 @@
 import type { Registry } from 'prom-client';
+import { samplesOf } from './prom-internals.js';
 
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
-interface Exemplar {
-  labelSet: Record<string, string | number>;
-  value: number;
-  timestamp: number;
-}
-
-interface Sample {
-  labels?: Record<string, string | number>;
-  sharedLabels?: Record<string, string | number>;
-  metricName?: string;
-  value: number;
-  exemplar?: Exemplar | null;
-}
-
-interface MetricData {
-  name: string;
-  help: string;
-  type: string;
-  values: Sample[];
-}
-
-interface RenderableMetric {
-  get(): Promise<MetricData> | MetricData;
-  /** Histograms: the samples with bucket labels and shared series labels kept apart (no copy per bucket). */
-  getForPromString?(): Promise<MetricData>;
-}
 
 const escapeLabel = (v: string): string => (/[\\\n"]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : v);
 const escapeHelp = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
@@ -73,8 +47,7 @@ function cachedLabels(labels: Record<string, string | number> | undefined): stri
  * caches formatted label sets, which makes large expositions several times faster.
  */
 export async function renderExposition(registry: Registry, openMetrics: boolean): Promise<string> {
-  const metrics = registry.getMetricsAsArray() as unknown as RenderableMetric[];
-  const data = await Promise.all(metrics.map((m) => (m.getForPromString ? m.getForPromString() : m.get())));
+  const data = await samplesOf(registry);
   const out: string[] = [];
   for (const m of data) {
     const type = m.type === 'untyped' ? (openMetrics ? 'unknown' : 'untyped') : m.type;

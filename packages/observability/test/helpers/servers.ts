@@ -48,6 +48,8 @@ export interface LokiPush {
 export class LokiReceiver {
   readonly streams: LokiPush[] = [];
   pushes = 0;
+  /** When each accepted push arrived (Date.now()). */
+  readonly pushTimes: number[] = [];
   failWith: number | undefined;
   /** Accept pushes but never answer (a hung Loki). */
   hang = false;
@@ -74,6 +76,7 @@ export class LokiReceiver {
         }
         const parsed = JSON.parse(body.toString()) as { streams: LokiPush[] };
         this.pushes++;
+        this.pushTimes.push(Date.now());
         this.streams.push(...parsed.streams);
         res.statusCode = 204;
         res.end();
