@@ -1,14 +1,14 @@
 import { startKubernetesEmulator, type KubernetesEmulator } from '@gati-framework/cloud-emulator';
 import type { LoadBalancerConfig, ProgressEvent } from '@gati-framework/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLoadBalancer, deleteAllLoadBalancers, deleteLoadBalancer, KubeClient, LOAD_BALANCER_LABEL, type KubeObject, type LoadBalancerAnnotations } from '../index.js';
+import { createLoadBalancer, deleteAllLoadBalancers, deleteLoadBalancer, KubeClient, LOAD_BALANCER_LABEL, type IngressLoadBalancerSettings, type KubeObject, type LoadBalancerAnnotations } from '../index.js';
 
 /** A cloud that is none of ours: proves the slot is all a provider fills. */
 const testCloud: LoadBalancerAnnotations = {
   service: (lb: LoadBalancerConfig) => ({
     annotations: { 'example.cloud/l4': 'enabled', ...(lb.scheme === 'internal' ? { 'example.cloud/load-balancer-type': 'Internal' } : {}) },
   }),
-  ingress: (lb: LoadBalancerConfig) => ({
+  ingress: (lb: LoadBalancerConfig): IngressLoadBalancerSettings => ({
     className: lb.scheme === 'internal' ? 'example-internal' : 'example',
     annotations: lb.healthCheck ? { 'example.cloud/health-probe-path': lb.healthCheck.path } : {},
     backendAnnotations: { 'example.cloud/neg': '{"ingress":true}' },
