@@ -6,7 +6,7 @@ export { AwsProviderConfigSchema, type AwsProviderConfig } from './provider/conf
 export { mintEksToken, type EksToken, type MintEksTokenOptions, type AwsCredentialsLike } from './auth/eks-token.js';
 export { mapAwsError } from './errors/map-error.js';
 export { roleName } from './provider/naming.js';
-export { albIngress, nlbService } from './load-balancer/manifests.js';
+export { albIngress, awsLoadBalancerAnnotations, nlbService } from './load-balancer/aws-annotations.js';
 
 /** For core's registry: `createCloudProvider('aws', config)`. */
 export const cloudProviderFactory: CloudProviderFactory = () => new AWSCloudProvider();

@@ -19,3 +19,13 @@ export {
   type RolloutVerdict,
 } from './rollout/rollout-status.js';
 export { planRollback } from './rollout/rollback.js';
+export type { IngressLoadBalancerSettings, LoadBalancerAnnotations, ServiceLoadBalancerSettings } from './load-balancer/annotations.js';
+export {
+  createLoadBalancer,
+  deleteAllLoadBalancers,
+  deleteLoadBalancer,
+  type CreateLoadBalancerOptions,
+  type KubeClientFactory,
+  type LoadBalancerOptions,
+} from './load-balancer/load-balancer.js';
+export { LOAD_BALANCER_LABEL, loadBalancerBackendService, loadBalancerIngress, loadBalancerObjects, loadBalancerService } from './load-balancer/manifests.js';

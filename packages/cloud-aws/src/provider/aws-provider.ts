@@ -34,8 +34,8 @@ import { deleteSecret, retrieveSecret, storeSecret } from '../secrets/secrets.js
 import { createClients, destroyClients, type AwsClients } from './clients.js';
 import { AwsProviderConfigSchema, resolveAwsConfig, type AwsProviderConfig, type ResolvedAwsConfig } from './config.js';
 import { Operation } from './operation.js';
-import { createAwsLoadBalancer, deleteAllAwsLoadBalancers, deleteAwsLoadBalancer } from '../load-balancer/load-balancer.js';
-import { KubeClient } from '@gati-framework/kubernetes';
+import { awsLoadBalancerAnnotations } from '../load-balancer/aws-annotations.js';
+import { createLoadBalancer, deleteAllLoadBalancers, deleteLoadBalancer, KubeClient } from '@gati-framework/kubernetes';
 
 /**
  * The AWS provider: EKS clusters with their IAM roles, VPC and managed node
@@ -162,7 +162,8 @@ export class AWSCloudProvider implements ICloudProvider {
     let kube: KubeClient | undefined;
     try {
       kube = await this.kubeClient(name);
-      const count = await deleteAllAwsLoadBalancers(kube, op, name);
+      // Progress relayed through the cluster's operation: its name and elapsed time, not a nested one's.
+      const count = await deleteAllLoadBalancers(name, { kube, provider: 'aws', signal: op.signal, timeoutMs: op.remainingMs(), onProgress: (e) => op.step(e.resource, e.phase, e.message) });
       if (count > 0) this.logger.info('deleted load balancers before the cluster', { cluster: name, count });
     } catch (error) {
       const mapped = mapAwsError(error, `deleting the load balancers of ${name}`);
@@ -221,13 +222,15 @@ export class AWSCloudProvider implements ICloudProvider {
   }
 
   async createLoadBalancer(input: LoadBalancerConfigInput, options: OperationOptions = {}): Promise<LoadBalancerInfo> {
-    this.ready();
-    return createAwsLoadBalancer(this, input, this.operation('createLoadBalancer', options));
+    const { config: aws } = this.ready();
+    const kube = (clusterName: string): Promise<KubeClient> => this.kubeClient(clusterName);
+    return createLoadBalancer(input, { ...options, timeoutMs: options.timeoutMs ?? aws.operationTimeoutMs, kube, annotations: awsLoadBalancerAnnotations, provider: 'aws' });
   }
 
   async deleteLoadBalancer(ref: LoadBalancerRef, options: OperationOptions = {}): Promise<void> {
-    this.ready();
-    return deleteAwsLoadBalancer(this, ref, this.operation('deleteLoadBalancer', options));
+    const { config: aws } = this.ready();
+    const kube = (clusterName: string): Promise<KubeClient> => this.kubeClient(clusterName);
+    return deleteLoadBalancer(ref, { ...options, timeoutMs: options.timeoutMs ?? aws.operationTimeoutMs, kube, provider: 'aws' });
   }
 
   async storeSecret(input: SecretConfig): Promise<SecretRef> {

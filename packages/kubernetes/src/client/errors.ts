@@ -34,7 +34,8 @@ export function kubeApiError(httpStatus: number, body: unknown, what: string): G
 export function transportError(error: unknown, what: string): GatiError {
   if (isGatiError(error)) return error;
   const e = error as NodeJS.ErrnoException;
-  const tls = typeof e.code === 'string' && /CERT|SSL|TLS|SELF_SIGNED/.test(e.code);
+  // OpenSSL's verification codes: a CA that did not sign the server's certificate is UNABLE_TO_VERIFY_LEAF_SIGNATURE.
+  const tls = typeof e.code === 'string' && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(e.code);
   if (tls) return new GatiError('UNAUTHENTICATED', `Kubernetes API: ${what}: the server certificate is not trusted (${e.code}); check certificate-authority-data in the kubeconfig.`, { provider: 'kubernetes', cause: error });
   return new GatiError('UNAVAILABLE', `Kubernetes API: ${what}: ${e.message ?? String(error)}`, { provider: 'kubernetes', cause: error });
 }

@@ -34,8 +34,9 @@ class Expired extends Error {}
 
 /**
  * Watches one object until the predicate is satisfied: list, then watch from the list's
- * resourceVersion, resume after the server ends a watch, relist on 410 Gone, retry transient
- * failures; rejects with TIMEOUT or ABORTED, or the predicate's own error.
+ * resourceVersion, resume from the last resourceVersion seen after the server ends a watch or
+ * the connection drops, relist on 410 Gone, retry transient failures; rejects with TIMEOUT or
+ * ABORTED, or the predicate's own error.
  */
 export async function waitForObject<T = KubeObject | undefined>(
   transport: KubeTransport,
@@ -132,13 +133,17 @@ export async function waitForObject<T = KubeObject | undefined>(
         failures = 0;
       } catch (error) {
         if (signal.aborted) break;
-        if (error instanceof Expired || (isGatiError(error) && (error.cause as Error | undefined) instanceof Expired)) {
+        // 410 arrives as a watch event, or as the HTTP status of the watch request itself.
+        const expired = error instanceof Expired || (isGatiError(error) && ((error.cause as Error | undefined) instanceof Expired || error.details?.['httpStatus'] === 410));
+        if (expired) {
           rv = undefined; // history compacted: relist
           continue;
         }
         if (isGatiError(error) && error.retryable && ++failures <= 10) {
           lastMessage = `retrying after ${error.code}: ${error.message}`;
-          rv = undefined;
+          // A failed list left rv unset (list again); a dropped or refused watch keeps the last
+          // resourceVersion seen and resumes there, as client-go does: nothing is missed, and a
+          // version compacted meanwhile answers 410, which relists.
           await sleep(Math.min(5000, 100 * 2 ** failures), signal).catch(() => undefined);
           continue;
         }

@@ -131,7 +131,7 @@ export class ZeroDowntimeDeployment {
     const name = config.appName;
     const namespace = config.kubernetes.namespace;
     const depRef = { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace };
-    const objects = manifests as unknown as KubeObject[];
+    const objects: KubeObject[] = manifests;
 
     if (options.dryRun) return { status: 'succeeded', events, manifests, changes: await this.plan(kube, objects, namespace) };
 

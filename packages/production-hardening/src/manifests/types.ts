@@ -1,11 +1,7 @@
-/** A Kubernetes object as plain JSON (what `kubectl apply` and server-side apply take). */
-export interface KubernetesObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+import type { KubeObject } from '@gati-framework/kubernetes';
+
+/** A Kubernetes object as plain JSON (what `kubectl apply` and server-side apply take): the kubernetes package's `KubeObject`. */
+export type KubernetesObject = KubeObject;
 
 /** Every object generated for one service. `list` is in apply order. */
 export interface GeneratedManifests {
