@@ -3,7 +3,7 @@ import { ZeroDowntimeDeployment } from './deployment/zero-downtime.js';
 import { generateManifests } from './manifests/deployment-manifests.js';
 import { runReadinessChecks, summarize, type ReadinessReport } from './readiness/readiness.js';
 import { AutoScalingOptimizer } from './scaling/optimizer.js';
-import { SecretManager, type SecretManagerOptions } from './secrets/secret-manager.js';
+import { AppSecrets, type AppSecretsOptions } from './secrets/app-secrets.js';
 import { ConfigValidator } from './validation/config-validator.js';
 import { DeploymentConfigSchema } from './validation/deployment-config.js';
 
@@ -11,7 +11,7 @@ import { DeploymentConfigSchema } from './validation/deployment-config.js';
 export interface ProductionHardeningSuiteOptions {
   logger?: Logger;
   /** Defaults for every `secrets.open()` (e.g. `maxKeyAgeDays`). */
-  secrets?: SecretManagerOptions['defaults'];
+  secrets?: AppSecretsOptions['defaults'];
 }
 
 /**
@@ -20,7 +20,7 @@ export interface ProductionHardeningSuiteOptions {
  * when opened.
  */
 export class ProductionHardeningSuite {
-  readonly secrets: SecretManager;
+  readonly secrets: AppSecrets;
   readonly validator: ConfigValidator;
   readonly scaling: AutoScalingOptimizer;
   /** Zero-downtime deploys to Kubernetes with automatic rollback. */
@@ -29,7 +29,7 @@ export class ProductionHardeningSuite {
 
   constructor(options: ProductionHardeningSuiteOptions = {}) {
     this.logger = options.logger ?? noopLogger;
-    this.secrets = new SecretManager({ logger: this.logger, ...(options.secrets ? { defaults: options.secrets } : {}) });
+    this.secrets = new AppSecrets({ logger: this.logger, ...(options.secrets ? { defaults: options.secrets } : {}) });
     this.validator = new ConfigValidator();
     this.scaling = new AutoScalingOptimizer();
     this.deployment = new ZeroDowntimeDeployment({ logger: this.logger });

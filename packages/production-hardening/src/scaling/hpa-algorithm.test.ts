@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AutoScalingOptimizer, HPAController, averageValueReplicas, resourceUtilizationReplicas, valueReplicas, type PodSample } from '../index.js';
+import { AutoScalingOptimizer, HPAController, averageValueReplicas, resourceUtilizationReplicas, valueReplicas, type PodSample } from './index.js';
 
 const optimizer = new AutoScalingOptimizer();
 const pods = (values: (number | undefined)[], extra: Partial<PodSample> = {}): PodSample[] =>

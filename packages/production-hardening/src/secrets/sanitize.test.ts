@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { describe, expect, it } from 'vitest';
-import { Sanitizer, SecretManager, sanitizeFormat, validateSecretStrength } from '../index.js';
+import { AppSecrets, Sanitizer, sanitizeFormat, validateSecretStrength } from './index.js';
 
 describe('Sanitizer', () => {
   const s = new Sanitizer({ knownValues: ['s3cr3t-db-pass', 'abc'] });
@@ -56,7 +56,7 @@ describe('Sanitizer', () => {
   });
 
   it('works as a winston format, and a store-aware sanitizer redacts stored values', async () => {
-    const store = await new SecretManager().open({ passphrase: 'p', unsafeTestOnlyScryptN: 1024 });
+    const store = await new AppSecrets().open({ passphrase: 'p', unsafeTestOnlyScryptN: 1024 });
     await store.set('db-password', 'Very-Secret-Value-42');
     const sanitizer = await store.createSanitizer();
     await store.close();
@@ -97,6 +97,6 @@ describe('validateSecretStrength', () => {
     expect(strong.acceptable).toBe(true);
     expect(strong.reasons).toEqual([]);
     expect(validateSecretStrength('')).toMatchObject({ score: 0, acceptable: false });
-    expect(new SecretManager().validateStrength('correct horse battery staple').score).toBeGreaterThan(60);
+    expect(new AppSecrets().validateStrength('correct horse battery staple').score).toBeGreaterThan(60);
   });
 });

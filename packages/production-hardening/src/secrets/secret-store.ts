@@ -73,7 +73,7 @@ function toBytes(value: string | Uint8Array): Buffer {
  * An open, unlocked secret store: a keyring of data keys under one key-encryption key
  * (derived once, at open), and secrets sealed in envelope format v1. File-backed stores
  * write atomically under a cross-process lock and pick up other processes' writes.
- * Create one with `SecretManager.open()`.
+ * Create one with `AppSecrets.open()`.
  */
 export class SecretStore {
   private sub: SubKeys;
@@ -84,7 +84,7 @@ export class SecretStore {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  /** @internal use `SecretManager.open()`. */
+  /** @internal use `AppSecrets.open()`. */
   constructor(
     private readonly settings: StoreSettings,
     sub: SubKeys,
@@ -322,7 +322,7 @@ export class SecretStore {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new GatiError('NOT_INITIALIZED', 'This secret store is closed; open it again with SecretManager.open().');
+    if (this.closed) throw new GatiError('NOT_INITIALIZED', 'This secret store is closed; open it again with AppSecrets.open().');
   }
 
   private pushHistory(event: RotationEvent): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VALIDATION_LIMITS, validateWithSchema } from '@gati-framework/core';
-import { ConfigValidator, DeploymentConfigSchema, validateJSONSchema } from '../index.js';
+import { ConfigValidator, DeploymentConfigSchema, validateJSONSchema } from './index.js';
 import { productionConfig } from '../../test/fixtures/configs.js';
 
 const validator = new ConfigValidator();

@@ -10,7 +10,7 @@ import type { StoreBody } from './store-format.js';
 import { SecretStore, prepareStoreFolder, type StoreSettings } from './secret-store.js';
 import { validateSecretStrength, type StrengthOptions, type StrengthResult } from './strength.js';
 
-/** Options of {@link SecretManager.open}. Give exactly one of `passphrase` or `key`. */
+/** Options of {@link AppSecrets.open}. Give exactly one of `passphrase` or `key`. */
 export interface OpenSecretStoreOptions {
   /** The encrypted file; omit for a store that lives only in memory. */
   file?: string;
@@ -35,8 +35,8 @@ export interface OpenSecretStoreOptions {
   unsafeTestOnlyScryptN?: number;
 }
 
-/** Options of the {@link SecretManager}. */
-export interface SecretManagerOptions {
+/** Options of the {@link AppSecrets}. */
+export interface AppSecretsOptions {
   logger?: Logger;
   /** Defaults merged into every `open()`. */
   defaults?: Omit<OpenSecretStoreOptions, 'file' | 'passphrase' | 'key'>;
@@ -50,14 +50,16 @@ function notInitialized(): GatiError {
 }
 
 /**
- * Entry point of the secrets feature: opens encrypted stores, rates secret strength,
- * builds sanitizers. Holds no key itself; every store has its own.
+ * The application's own secrets: opens encrypted store files (or memory-only stores), rates
+ * secret strength, builds sanitizers. Holds no key itself; every store has its own. (Named so it
+ * does not read as a client of AWS Secrets Manager or GCP Secret Manager; those are reached
+ * through `SecretStore.syncToCloud` and a cloud provider.)
  */
-export class SecretManager {
+export class AppSecrets {
   private readonly logger: Logger;
-  private readonly defaults: SecretManagerOptions['defaults'];
+  private readonly defaults: AppSecretsOptions['defaults'];
 
-  constructor(options: SecretManagerOptions = {}) {
+  constructor(options: AppSecretsOptions = {}) {
     this.logger = options.logger ?? noopLogger;
     this.defaults = options.defaults;
   }
