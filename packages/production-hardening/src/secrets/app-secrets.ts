@@ -5,9 +5,10 @@ import { acquireFileLock, type FileLockOptions } from './file-lock.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { DEFAULT_SCRYPT_N, MAX_SCRYPT_N, MIN_TEST_SCRYPT_N, deriveFromPassphrase, isPowerOfTwo, keyCheckValue, newScryptParams, subKeys } from './kdf.js';
 import { Sanitizer, type SanitizerOptions } from './sanitize.js';
-import { readStoreFile, statKey, unwrapDataKey, verifyStoreFile, type ReadStoreFile } from './store-codec.js';
+import { readStoreFile, statKey, unwrapKeyring, verifyStoreFile, type ReadStoreFile } from './store-codec.js';
 import type { StoreBody } from './store-format.js';
-import { SecretStore, prepareStoreFolder, type StoreSettings } from './secret-store.js';
+import { SecretStore, type StoreSettings } from './secret-store.js';
+import { checkStoreFileMode, prepareStoreFolder, resolveStorePath, storeIoError, type FileModePolicy } from './store-path.js';
 import { validateSecretStrength, type StrengthOptions, type StrengthResult } from './strength.js';
 
 /** Options of {@link AppSecrets.open}. Give exactly one of `passphrase` or `key`. */
@@ -24,6 +25,12 @@ export interface OpenSecretStoreOptions {
   maxKeyAgeDays?: number;
   /** Cross-process lock settings (timeout 10 s, stale after 60 s or when the holder died). */
   lock?: FileLockOptions;
+  /**
+   * A store file group or others may access (mode & 0o077): `refuse` (default, as ssh refuses
+   * such keys; the error says to `chmod 600` it) or `warn` once and open it (read-only mounts
+   * whose mode cannot be changed). Writes always leave the file 0600.
+   */
+  filePermissions?: FileModePolicy;
   logger?: Logger;
   /** Clock (tests of the age policy). Default `() => new Date()`. */
   now?: () => Date;
@@ -86,24 +93,33 @@ export class AppSecrets {
       lock: options.lock ?? {},
       logger,
       now: options.now ?? (() => new Date()),
+      filePermissions: options.filePermissions ?? 'refuse',
+      modeWarned: { done: false },
     };
+    if (settings.filePermissions !== 'refuse' && settings.filePermissions !== 'warn') throw new GatiError('INVALID_CONFIG', "`filePermissions` must be 'refuse' or 'warn'.");
     const secret = hasKey ? { key: Buffer.from(options.key as Uint8Array) } : { passphrase: options.passphrase as string };
 
     if (settings.file === undefined) return this.create(settings, secret);
-    const existing = await readStoreFile(settings.file);
+    // A directory, a dangling link or a non-file is refused here; a link to a store opens its target.
+    const target = await resolveStorePath(settings.file);
+    const existing = await readStoreFile(target);
     if (existing) return this.load(settings, existing, secret);
     if (options.create === false) throw new GatiError('NOT_FOUND', `Secrets file ${settings.file} does not exist (create: false).`);
-    const release = await acquireFileLock(settings.file, settings.lock);
+    const release = await acquireFileLock(target, settings.lock).catch((e: unknown) => {
+      throw storeIoError(e, 'lock secrets file', target);
+    });
     try {
-      const raced = await readStoreFile(settings.file); // another process may have created it meanwhile
+      const raced = await readStoreFile(target); // another process may have created it meanwhile
       if (raced) return await this.load(settings, raced, secret);
       const store = await this.create(settings, secret);
-      await writeFileAtomic(settings.file, store.encodeForDisk());
-      store.markLoaded(statKey(await fs.stat(settings.file)));
+      await writeFileAtomic(target, store.encodeForDisk()).catch((e: unknown) => {
+        throw storeIoError(e, 'create secrets file', target);
+      });
+      store.markLoaded(statKey(await fs.stat(target)));
       logger.info('secret store created', { file: settings.file, kdf: hasKey ? 'raw' : 'scrypt' });
       return store;
     } finally {
-      await release();
+      await release().catch(() => undefined);
     }
   }
 
@@ -140,6 +156,7 @@ export class AppSecrets {
 
   private async load(settings: StoreSettings, read: ReadStoreFile, secret: { key?: Buffer; passphrase?: string }): Promise<SecretStore> {
     const file = settings.file as string;
+    checkStoreFileMode(file, read.mode, settings.filePermissions, settings.logger, settings.modeWarned);
     const { parsed } = read;
     const { body } = parsed;
     let kek: Buffer;
@@ -158,11 +175,7 @@ export class AppSecrets {
     const sub = subKeys(kek, body.keyId);
     kek.fill(0);
     verifyStoreFile(parsed, sub, file);
-    const keys = new Map<number, { key: Buffer; createdAt: string; retiredAt?: string }>();
-    for (const k of body.keys) {
-      keys.set(k.version, k.retiredAt ? { key: Buffer.alloc(32), createdAt: k.createdAt, retiredAt: k.retiredAt } : { key: unwrapDataKey(sub, body.keyId, k.version, k.wrapped, file), createdAt: k.createdAt });
-    }
-    const store = new SecretStore(settings, sub, body, keys);
+    const store = new SecretStore(settings, sub, body, unwrapKeyring(body, sub, file));
     store.markLoaded(read.statKey);
     settings.logger.info('secret store opened', { file, secrets: body.secrets.length, activeVersion: body.activeVersion });
     return store;

@@ -1,5 +1,7 @@
 export { AppSecrets, type AppSecretsOptions, type OpenSecretStoreOptions } from './app-secrets.js';
-export { SecretStore, type KeyVersionInfo, type RotateOptions, type RotationResult } from './secret-store.js';
+export { SecretStore } from './secret-store.js';
+export type { KeyVersionInfo, RotateOptions, RotationResult } from './store-types.js';
+export type { FileModePolicy } from './store-path.js';
 export type { RotationEvent } from './store-format.js';
 export { SecretIntegrityError, isSecretIntegrityError, type SecretIntegrityReason } from './errors.js';
 export { DEFAULT_SCRYPT_N } from './kdf.js';
