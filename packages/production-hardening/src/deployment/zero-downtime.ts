@@ -1,9 +1,8 @@
 import {
   GatiError,
-  invalidConfigError,
   isGatiError,
   noopLogger,
-  validateWithSchema,
+  parseConfig,
   type DeploymentEvent,
   type DeploymentResult,
   type Logger,
@@ -103,9 +102,7 @@ export class ZeroDowntimeDeployment {
   }
 
   private parse(config: unknown): DeploymentConfig {
-    const result = validateWithSchema(DeploymentConfigSchema, config);
-    if (!result.valid) throw invalidConfigError('deployment config', result.errors);
-    return DeploymentConfigSchema.parse(config);
+    return parseConfig(DeploymentConfigSchema, config, 'deployment config');
   }
 
   async deploy(input: DeploymentConfigInput | DeploymentConfig, options: DeployOptions): Promise<DeployResult> {

@@ -55,6 +55,20 @@ describe('Sanitizer', () => {
     expect(JSON.stringify(s.sanitize(root))).toContain('[Truncated]');
   });
 
+  it('never throws on hostile objects: only the unreadable part is replaced', () => {
+    const s = new Sanitizer();
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const getter = {};
+    Object.defineProperty(getter, 'x', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const trapped = new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); } });
+    const bufferProto = Object.create(Buffer.from('x')) as object;
+    for (const hostile of [revoked, getter, trapped, bufferProto]) {
+      expect(s.sanitize(hostile)).toBe('[Unserializable]');
+      expect(s.sanitize({ ok: 'password=hunter2', bad: hostile })).toEqual({ ok: 'password=[REDACTED]', bad: '[Unserializable]' });
+    }
+  });
+
   it('works as a winston format, and a store-aware sanitizer redacts stored values', async () => {
     const store = await new AppSecrets().open({ passphrase: 'p', unsafeTestOnlyScryptN: 1024 });
     await store.set('db-password', 'Very-Secret-Value-42');
