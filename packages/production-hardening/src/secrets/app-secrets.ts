@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { GatiError, noopLogger, type Logger } from '@gati-framework/core';
+import { GatiError, invalidConfigError, noopLogger, type Logger } from '@gati-framework/core';
 import { acquireFileLock, type FileLockOptions } from './file-lock.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { DEFAULT_SCRYPT_N, MAX_SCRYPT_N, MIN_TEST_SCRYPT_N, deriveFromPassphrase, isPowerOfTwo, keyCheckValue, newScryptParams, subKeys } from './kdf.js';
@@ -49,6 +49,20 @@ export interface AppSecretsOptions {
   defaults?: Omit<OpenSecretStoreOptions, 'file' | 'passphrase' | 'key'>;
 }
 
+/** Rejects NaN, infinite and negative limits (a NaN lock timeout would wait for ever). */
+function checkNumbers(options: OpenSecretStoreOptions): void {
+  const fields: [string, unknown, number][] = [
+    ['maxKeyAgeDays', options.maxKeyAgeDays, 1],
+    ['lock.timeoutMs', options.lock?.timeoutMs, 0],
+    ['lock.staleMs', options.lock?.staleMs, 1],
+  ];
+  const bad = fields.filter(([, v, min]) => v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= min));
+  if (bad.length > 0) {
+    const issues = bad.map(([path, v, min]) => ({ path, message: `must be a finite number ≥ ${min} (got ${String(v)})`, code: 'invalid_value' }));
+    throw invalidConfigError('secret store options', issues);
+  }
+}
+
 function notInitialized(): GatiError {
   return new GatiError(
     'NOT_INITIALIZED',
@@ -84,6 +98,7 @@ export class AppSecrets {
     if (!isPowerOfTwo(scryptN) || scryptN < MIN_TEST_SCRYPT_N || scryptN > MAX_SCRYPT_N) {
       throw new GatiError('INVALID_CONFIG', `unsafeTestOnlyScryptN must be a power of two between 2^10 and 2^22 (got ${scryptN}).`);
     }
+    checkNumbers(options);
     const logger = (options.logger ?? this.logger).child({ component: 'secret-store' });
     if (options.unsafeTestOnlyScryptN !== undefined && scryptN < DEFAULT_SCRYPT_N) logger.warn('scrypt cost lowered below the production floor (test-only option)', { N: scryptN });
     const settings: StoreSettings = {

@@ -150,3 +150,15 @@ describe('a store file others may read (like ssh and private keys)', () => {
     await expect(open(join(dir, 'secrets.enc'))).rejects.toMatchObject({ code: 'INVALID_CONFIG', details: { reason: 'file-mode' } });
   });
 });
+
+describe('store options', () => {
+  it.each([
+    ['a NaN lock timeout (it would wait for ever)', { lock: { timeoutMs: Number.NaN } }, 'lock.timeoutMs'],
+    ['a negative stale age', { lock: { staleMs: -1 } }, 'lock.staleMs'],
+    ['an infinite key age', { maxKeyAgeDays: Number.POSITIVE_INFINITY }, 'maxKeyAgeDays'],
+  ])('%s is INVALID_CONFIG', async (_name, extra, path) => {
+    const e = await failure(open(join(dir, 'secrets.enc'), extra as Partial<OpenSecretStoreOptions>));
+    expect(e).toMatchObject({ code: 'INVALID_CONFIG', details: { issues: [expect.objectContaining({ path })] } });
+  });
+});
+
