@@ -25,6 +25,7 @@ function checkName(name: string): void {
 }
 
 function toBytes(value: string | Uint8Array): Buffer {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) throw new GatiError('INVALID_CONFIG', `A secret value must be a string or bytes (a Uint8Array or Buffer), not ${value === null ? 'null' : typeof value}.`);
   const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.isBuffer(value) ? value : Buffer.from(value);
   if (buf.length > MAX_SECRET_BYTES) throw new GatiError('INVALID_CONFIG', `A secret value must be at most ${MAX_SECRET_BYTES} bytes (got ${buf.length}).`);
   return buf;
@@ -150,6 +151,7 @@ export class SecretStore {
   /** Opens an envelope (base64url string or binary) and returns the plaintext bytes. */
   decryptBytes(name: string, envelope: string | Uint8Array): Buffer {
     this.assertOpen();
+    if (typeof envelope !== 'string' && !(envelope instanceof Uint8Array)) throw new GatiError('INVALID_CONFIG', `An envelope must be a base64url string or bytes, not ${envelope === null ? 'null' : typeof envelope}.`);
     const bytes = typeof envelope === 'string' ? Buffer.from(envelope, 'base64url') : Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
     const header = parseEnvelopeHeader(bytes, name);
     const key = header.keyId === this.body.keyId ? this.keys.get(header.keyVersion) : undefined;

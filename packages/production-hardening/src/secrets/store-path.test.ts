@@ -162,3 +162,15 @@ describe('store options', () => {
   });
 });
 
+describe('values of the wrong type', () => {
+  it('are INVALID_CONFIG, not a TypeError from Buffer', async () => {
+    const store = await open(join(dir, 'secrets.enc'));
+    for (const value of [42, null, undefined, { a: 1 }]) {
+      await expect(store.set('a', value as unknown as string)).rejects.toMatchObject({ name: 'GatiError', code: 'INVALID_CONFIG' });
+      expect(() => store.encrypt('a', value as unknown as string)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }) as Error);
+      expect(() => store.decrypt('a', value as unknown as string)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }) as Error);
+    }
+    expect(await store.list()).toEqual([]);
+  });
+});
+
