@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isGatiError } from '../errors/gati-error.js';
+import { GatiError, isGatiError } from '../errors/gati-error.js';
+import { renderKubeconfig } from '../kubeconfig/kubeconfig.js';
 import { z } from 'zod';
 import { ClusterConfigSchema, NodePoolSchema } from './cluster.js';
-import { VALIDATION_LIMITS } from './limits.js';
+import { VALIDATION_LIMITS, capIssues } from './limits.js';
 import { SecretConfigSchema } from './secret.js';
-import { parseConfig, validateWithSchema } from './validate.js';
+import { invalidConfigError, parseConfig, validateWithSchema } from './validate.js';
 
 const good = () => ({
   name: 'shop-prod',
@@ -130,3 +131,24 @@ describe('validators on hostile input', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('other public functions of core on bad input', () => {
+  it('renderKubeconfig refuses a spec of the wrong shape with INVALID_CONFIG', () => {
+    for (const spec of [null, {}, { name: 'c', server: 'https://x', caPem: '', user: {} }, { name: 'c', server: 'https://x', caPem: '', user: { exec: { command: 'aws' } } }]) {
+      expect(() => renderKubeconfig(spec as never)).toThrow(expect.objectContaining({ name: 'GatiError', code: 'INVALID_CONFIG' }) as Error);
+    }
+    expect(renderKubeconfig({ name: 'c', server: 'https://x', caPem: 'PEM', user: { token: 't' } })).toContain('current-context: c');
+  });
+
+  it('a GatiError with an unknown code is still a GatiError, not a TypeError', () => {
+    const e = new GatiError('NO_SUCH_CODE' as never, 'x');
+    expect(e).toMatchObject({ name: 'GatiError', code: 'NO_SUCH_CODE', retryable: false });
+  });
+
+  it('capIssues and invalidConfigError take whatever list they get', () => {
+    expect(capIssues(null as never)).toEqual([]);
+    expect(capIssues([null, { path: 1, message: 'm', code: 'c' }] as never)).toEqual([{ path: '', message: '', code: '' }, { path: '', message: 'm', code: 'c' }]);
+    expect(invalidConfigError('thing', null as never)).toMatchObject({ code: 'INVALID_CONFIG', details: { issues: [] } });
+  });
+});
+

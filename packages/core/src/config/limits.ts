@@ -48,9 +48,12 @@ export function clip(text: string, max: number = VALIDATION_LIMITS.maxMessageLen
 
 /** The first `maxIssues` issues (message and path clipped) and, when there were more, one entry counting the rest. */
 export function capIssues(issues: readonly ValidationIssue[], limits: Readonly<ValidationLimits> = VALIDATION_LIMITS): ValidationIssue[] {
+  if (!Array.isArray(issues)) return [];
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const bound = (i: ValidationIssue): ValidationIssue => ({ path: clip(text(i?.path), limits.maxMessageLength), message: clip(text(i?.message), limits.maxMessageLength), code: text(i?.code) });
   const capped = issues.length === limits.maxIssues + 1 && issues[limits.maxIssues]?.code === 'too_many_issues';
-  if (capped) return issues.map((i) => ({ path: clip(i.path, limits.maxMessageLength), message: clip(i.message, limits.maxMessageLength), code: i.code }));
-  const out = issues.slice(0, limits.maxIssues).map((i) => ({ path: clip(i.path, limits.maxMessageLength), message: clip(i.message, limits.maxMessageLength), code: i.code }));
+  if (capped) return issues.map(bound);
+  const out = issues.slice(0, limits.maxIssues).map(bound);
   const more = issues.length - out.length;
   if (more > 0) out.push({ path: '', message: `and ${more} more issue${more === 1 ? '' : 's'} (only the first ${limits.maxIssues} are listed)`, code: 'too_many_issues' });
   return out;
