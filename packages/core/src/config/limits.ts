@@ -25,7 +25,7 @@ export interface ValidationLimits {
 
 /**
  * The defaults: far above any real config, low enough that validating the largest accepted input
- * takes milliseconds. The schemas cap their own fields lower where a platform has a smaller limit.
+ * takes well under a second. Schemas cap their own fields lower where a platform's limit is smaller.
  */
 export const VALIDATION_LIMITS: Readonly<ValidationLimits> = Object.freeze({
   maxIssues: 100,
