@@ -43,6 +43,7 @@ export type {
   ValidationResult,
 } from './config/results.js';
 export { invalidConfigError, parseConfig, validateWithSchema } from './config/validate.js';
+export { VALIDATION_LIMITS, capIssues, inspectInput, type ValidationLimits } from './config/limits.js';
 export { BaseProviderConfigSchema, type BaseProviderConfig, type ICloudProvider, type KubeconfigOptions } from './provider/cloud-provider.js';
 export { renderKubeconfig, type KubeconfigSpec, type KubeconfigUser } from './kubeconfig/kubeconfig.js';
 export {

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ConfigValidator, SecretManager } from '@gati-framework/production-hardening';
+import { ConfigValidator, AppSecrets } from '@gati-framework/production-hardening';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -34,7 +34,7 @@ function opsPerSecond(ops: number, rounds: number, fns: (() => void)[]): number[
 async function main(): Promise<void> {
   const out: string[] = [];
   const value = randomBytes(768).toString('base64').slice(0, 1024); // 1 KiB of text
-  const manager = new SecretManager();
+  const manager = new AppSecrets();
 
   // 1. Envelope encrypt + decrypt with an open store, against bare AES-256-GCM with a fresh IV and AAD.
   const store = await manager.open({ key: randomBytes(32) });

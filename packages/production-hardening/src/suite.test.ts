@@ -34,4 +34,17 @@ describe('ProductionHardeningSuite', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('checkProductionReadiness answers a report for hostile input, never a throw', async () => {
+    const suite = new ProductionHardeningSuite();
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const getter = { ...productionConfig() };
+    Object.defineProperty(getter, 'image', { enumerable: true, get: () => { throw new Error('boom'); } });
+    for (const input of [revoked, getter, { ...productionConfig(), env: revoked }, Object.create(Buffer.from('x')) as object]) {
+      const report = await suite.checkProductionReadiness(input);
+      expect(report.ready).toBe(false);
+      expect(report.checks.map((c) => c.id)).toEqual(['config-valid']);
+    }
+  });
 });

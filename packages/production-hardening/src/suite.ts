@@ -1,17 +1,17 @@
-import { noopLogger, type Logger } from '@gati-framework/core';
+import { noopLogger, parseConfig, type Logger } from '@gati-framework/core';
 import { ZeroDowntimeDeployment } from './deployment/zero-downtime.js';
 import { generateManifests } from './manifests/deployment-manifests.js';
 import { runReadinessChecks, summarize, type ReadinessReport } from './readiness/readiness.js';
 import { AutoScalingOptimizer } from './scaling/optimizer.js';
-import { SecretManager, type SecretManagerOptions } from './secrets/secret-manager.js';
+import { AppSecrets, type AppSecretsOptions } from './secrets/app-secrets.js';
 import { ConfigValidator } from './validation/config-validator.js';
-import { DeploymentConfigSchema } from './validation/deployment-config.js';
+import { DeploymentConfigSchema, type DeploymentConfig } from './validation/deployment-config.js';
 
 /** Options of {@link ProductionHardeningSuite}; all optional. */
 export interface ProductionHardeningSuiteOptions {
   logger?: Logger;
   /** Defaults for every `secrets.open()` (e.g. `maxKeyAgeDays`). */
-  secrets?: SecretManagerOptions['defaults'];
+  secrets?: AppSecretsOptions['defaults'];
 }
 
 /**
@@ -20,7 +20,7 @@ export interface ProductionHardeningSuiteOptions {
  * when opened.
  */
 export class ProductionHardeningSuite {
-  readonly secrets: SecretManager;
+  readonly secrets: AppSecrets;
   readonly validator: ConfigValidator;
   readonly scaling: AutoScalingOptimizer;
   /** Zero-downtime deploys to Kubernetes with automatic rollback. */
@@ -29,7 +29,7 @@ export class ProductionHardeningSuite {
 
   constructor(options: ProductionHardeningSuiteOptions = {}) {
     this.logger = options.logger ?? noopLogger;
-    this.secrets = new SecretManager({ logger: this.logger, ...(options.secrets ? { defaults: options.secrets } : {}) });
+    this.secrets = new AppSecrets({ logger: this.logger, ...(options.secrets ? { defaults: options.secrets } : {}) });
     this.validator = new ConfigValidator();
     this.scaling = new AutoScalingOptimizer();
     this.deployment = new ZeroDowntimeDeployment({ logger: this.logger });
@@ -52,11 +52,15 @@ export class ProductionHardeningSuite {
       path: validation.errors[0]?.path ?? '',
       remediation: 'Fix the listed fields (ConfigValidator.validate returns each with its path).',
     };
-    const parsed = DeploymentConfigSchema.safeParse(config);
-    if (!parsed.success) return summarize([configCheck]);
-    const report = runReadinessChecks(generateManifests(parsed.data).list, { exemptions: parsed.data.exemptions });
+    let parsed: DeploymentConfig;
+    try {
+      parsed = parseConfig(DeploymentConfigSchema, config, 'deployment config'); // throws only INVALID_CONFIG, whatever `config` is
+    } catch {
+      return summarize([configCheck]);
+    }
+    const report = runReadinessChecks(generateManifests(parsed).list, { exemptions: parsed.exemptions });
     const result = summarize([configCheck, ...report.checks], report.unknownExemptions);
-    this.logger.info('production readiness checked', { app: parsed.data.appName, ready: result.ready, score: result.score });
+    this.logger.info('production readiness checked', { app: parsed.appName, ready: result.ready, score: result.score });
     return result;
   }
 }

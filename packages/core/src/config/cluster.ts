@@ -27,7 +27,7 @@ export const TaintSchema = z.object({
 export const NodePoolSchema = z
   .object({
     name: ResourceNameSchema,
-    instanceType: z.string().min(1),
+    instanceType: z.string().min(1).max(128),
     minNodes: z.number().int().min(0),
     desiredNodes: z.number().int().min(0),
     maxNodes: z.number().int().min(1).max(1000),
@@ -45,11 +45,11 @@ export const NodePoolSchema = z
   });
 
 export const NetworkConfigSchema = z.object({
-  vpcId: z.string().min(1).optional(),
-  subnetIds: z.array(z.string().min(1)).min(1).optional(),
+  vpcId: z.string().min(1).max(255).optional(),
+  subnetIds: z.array(z.string().min(1).max(255)).min(1).max(100).optional(),
   cidrBlock: z.cidrv4({ message: 'must be an IPv4 CIDR block such as 10.0.0.0/16' }).optional(),
   privateNetworking: z.boolean().optional(),
-  availabilityZones: z.array(z.string().min(1)).min(1).optional(),
+  availabilityZones: z.array(z.string().min(1).max(64)).min(1).max(20).optional(),
 });
 
 export const ClusterAutoscalingSchema = z.object({
@@ -64,9 +64,9 @@ export const TagsSchema = z
 export const ClusterConfigSchema = z.object({
   name: ResourceNameSchema,
   version: z.string().regex(/^1\.\d{1,2}$/, 'must be a Kubernetes minor version such as "1.31"'),
-  region: z.string().min(1).optional(),
+  region: z.string().min(1).max(64).optional(),
   network: NetworkConfigSchema.optional(),
-  nodePools: z.array(NodePoolSchema).min(1, 'at least one node pool is required'),
+  nodePools: z.array(NodePoolSchema).min(1, 'at least one node pool is required').max(100),
   autoscaling: ClusterAutoscalingSchema.optional(),
   tags: TagsSchema.optional(),
 });

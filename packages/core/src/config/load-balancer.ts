@@ -5,7 +5,7 @@ const PortSchema = z.number().int().min(1).max(65_535);
 
 export const HealthCheckSchema = z
   .object({
-    path: z.string().startsWith('/').default('/'),
+    path: z.string().startsWith('/').max(1024).default('/'),
     port: PortSchema.optional(),
     protocol: z.enum(['HTTP', 'HTTPS', 'TCP']).default('HTTP'),
     intervalSeconds: z.number().int().min(5).max(300).default(15),
@@ -34,7 +34,7 @@ export const LoadBalancerConfigSchema = z
     healthCheck: HealthCheckSchema.optional(),
     ssl: z
       .object({
-        certificateId: z.string().min(1),
+        certificateId: z.string().min(1).max(2048),
         redirectHttp: z.boolean().default(true),
       })
       .optional(),

@@ -14,7 +14,7 @@ export const SecretNameSchema = z
 export const SecretConfigSchema = z
   .object({
     name: SecretNameSchema,
-    values: z.record(z.string().min(1), z.string()),
+    values: z.record(z.string().min(1).max(256), z.string()),
     tags: TagsSchema.optional(),
   })
   .refine((s) => Buffer.byteLength(JSON.stringify(s.values), 'utf8') <= MAX_SECRET_BYTES, {

@@ -23,7 +23,8 @@ export class GatiError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatiError';
     this.code = code;
-    this.retryable = options.retryable ?? ERROR_CODES[code].retryable;
+    // An unknown code (a JavaScript caller's typo) must not turn building the error into a TypeError.
+    this.retryable = options.retryable ?? (Object.hasOwn(ERROR_CODES, code) ? ERROR_CODES[code].retryable : false);
     this.provider = options.provider;
     this.details = options.details;
   }

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { GatiError } from '../errors/gati-error.js';
 
 /** How the kubeconfig user authenticates. */
 export type KubeconfigUser =
@@ -17,6 +18,12 @@ export interface KubeconfigSpec {
 
 /** Renders a single-context kubeconfig as YAML, loadable by kubectl and @kubernetes/client-node. */
 export function renderKubeconfig(spec: KubeconfigSpec): string {
+  const text = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+  const u = spec?.user as Partial<{ token: unknown; exec: { command?: unknown; args?: unknown } }> | undefined;
+  const userOk = typeof u === 'object' && u !== null && ('token' in u ? text(u.token) : text(u.exec?.command) && Array.isArray(u.exec?.args));
+  if (!text(spec?.name) || !text(spec?.server) || typeof spec?.caPem !== 'string' || !userOk) {
+    throw new GatiError('INVALID_CONFIG', 'A kubeconfig needs { name, server, caPem, user: { token } or { exec: { command, args } } }.');
+  }
   const user =
     'token' in spec.user
       ? { token: spec.user.token }

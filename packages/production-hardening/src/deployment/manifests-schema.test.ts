@@ -89,6 +89,15 @@ describe('runSmokeTests and verifyDeploymentHealth', () => {
     expect(report.results[2]?.error).toMatch(/budget 50 ms/);
   });
 
+  it('bad input is INVALID_CONFIG before any request, not a TypeError or RangeError', async () => {
+    const invalid = expect.objectContaining({ name: 'GatiError', code: 'INVALID_CONFIG' }) as Error;
+    await expect(runSmokeTests('not a url', [{ name: 'h', path: '/' }])).rejects.toThrow(invalid);
+    await expect(runSmokeTests(url, [{ name: 'h', path: '/', timeoutMs: -1 }])).rejects.toThrow(invalid);
+    await expect(verifyDeploymentHealth('not a url', 100)).rejects.toThrow(invalid);
+    await expect(verifyDeploymentHealth(`${url}/healthz`, Number.NaN)).rejects.toThrow(invalid);
+    await expect(verifyDeploymentHealth(`${url}/healthz`, 100, { intervalMs: -5 })).rejects.toThrow(invalid);
+  });
+
   it('verifyDeploymentHealth reports healthy and unhealthy services', async () => {
     expect(await verifyDeploymentHealth(`${url}/healthz`, 1000)).toMatchObject({ healthy: true, status: 200 });
     const down = await verifyDeploymentHealth(`${url}/down`, 300, { intervalMs: 50 });

@@ -1,4 +1,5 @@
-import { GatiError, sleep } from '@gati-framework/core';
+import { GatiError, invalidConfigError, sleep, type ValidationIssue } from '@gati-framework/core';
+import { MAX_WAIT_MS, checkSmokeTests, isHttpUrl, joinUrl } from './deploy-options.js';
 
 /** One HTTP check against a freshly deployed revision. */
 export interface SmokeTest {
@@ -68,11 +69,15 @@ async function attempt(url: string, t: SmokeTest, options: SmokeTestOptions): Pr
   }
 }
 
-/** Runs HTTP smoke tests against `baseUrl` (sequentially, each with retries); never throws for a failed check. */
+/**
+ * Runs HTTP smoke tests against `baseUrl` (sequentially, each with retries); never throws for a
+ * failed check. A base that is no http(s) URL, or a bad test, is `INVALID_CONFIG` before any request.
+ */
 export async function runSmokeTests(baseUrl: string, tests: SmokeTest[], options: SmokeTestOptions = {}): Promise<SmokeTestReport> {
+  checkSmokeTests(baseUrl, tests);
   const results: SmokeTestResult[] = [];
   for (const t of tests) {
-    const url = new URL(t.path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString();
+    const url = joinUrl(baseUrl, t.path) as string; // checked above
     const tries = 1 + (t.retries ?? 2);
     let last: Awaited<ReturnType<typeof attempt>> | undefined;
     let n = 0;
@@ -96,8 +101,17 @@ export interface HealthVerdict {
   reason?: string;
 }
 
-/** Polls `url` until it answers 2xx or `timeoutMs` passes (default 30 s); never throws for an unhealthy service. */
+/**
+ * Polls `url` until it answers 2xx or `timeoutMs` passes (default 30 s); never throws for an
+ * unhealthy service. A `url` that is no http(s) URL, or a timeout outside 1 ms–24 h, is `INVALID_CONFIG`.
+ */
 export async function verifyDeploymentHealth(url: string, timeoutMs = 30_000, options: { intervalMs?: number; signal?: AbortSignal } = {}): Promise<HealthVerdict> {
+  const issues: ValidationIssue[] = [];
+  const millis = (v: unknown, min: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_WAIT_MS;
+  if (!isHttpUrl(url)) issues.push({ path: 'url', message: 'must be an absolute http(s) URL such as http://127.0.0.1:8080/healthz', code: 'invalid_format' });
+  if (!millis(timeoutMs, 1)) issues.push({ path: 'timeoutMs', message: `must be a whole number of milliseconds from 1 to ${MAX_WAIT_MS}`, code: 'invalid_value' });
+  if (options.intervalMs !== undefined && !millis(options.intervalMs, 0)) issues.push({ path: 'intervalMs', message: `must be a whole number of milliseconds from 0 to ${MAX_WAIT_MS}`, code: 'invalid_value' });
+  if (issues.length > 0) throw invalidConfigError('health check', issues);
   const deadline = Date.now() + timeoutMs;
   let attempts = 0;
   let last: Awaited<ReturnType<typeof attempt>> | undefined;

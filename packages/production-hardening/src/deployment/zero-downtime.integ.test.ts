@@ -125,7 +125,7 @@ describe('ZeroDowntimeDeployment.deploy', () => {
     expect((await zdd.deploy(config('registry.example.com/shop:1.0.0'), options)).status).toBe('succeeded');
     const result = await zdd.deploy(config('registry.example.com/shop-never-ready:2.0.0'), { ...options, timeoutMs: 600 });
     expect(result).toMatchObject({ status: 'rolled_back', failure: { step: 'rollout' } });
-    expect(result.failure?.reason).toMatch(/timed out|TIMEOUT/);
+    expect(result.failure?.reason).toBe('timed out after 600 ms');
     expect(templateImage()).toBe('registry.example.com/shop:1.0.0');
   });
 
@@ -146,10 +146,29 @@ describe('ZeroDowntimeDeployment.deploy', () => {
     expect(templateImage()).toBe('registry.example.com/shop:1.0.0');
   });
 
-  it('a failed first deploy has nothing to roll back to and says so', async () => {
+  it('a failed first deploy has nothing to roll back to, says so and how to remove what it created', async () => {
     const result = await zdd.deploy(config('registry.example.com/shop-crash-loop:1.0.0'), options);
     expect(result).toMatchObject({ status: 'failed', failure: { step: 'rollout' } });
+    const command = 'kubectl delete --namespace shop service/shop deployment/shop poddisruptionbudget/shop';
+    expect(result.cleanup).toEqual({ objects: ['Service/shop', 'Deployment/shop', 'PodDisruptionBudget/shop'], removed: false, command });
     expect(result.events.at(-1)?.message).toContain('no previous revision');
+    expect(result.events.at(-1)?.message).toContain(command);
+    expect(e.getObject('Deployment', 'shop', 'shop')).toBeDefined();
+  });
+
+  it("onFirstDeployFailure: 'remove' deletes what the failed first deploy created, and only that", async () => {
+    // A Service the user made before: the deploy configures it, so it is not the deploy's to remove.
+    const { KubeClient } = await import('@gati-framework/kubernetes');
+    const kube = KubeClient.fromKubeconfig(e.kubeconfig());
+    await kube.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }]);
+    await kube.apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop', namespace: 'shop' }, spec: { ports: [{ port: 81 }] } }]);
+    kube.close();
+    const result = await zdd.deploy(config('registry.example.com/shop-crash-loop:1.0.0'), { ...options, onFirstDeployFailure: 'remove' });
+    expect(result).toMatchObject({ status: 'failed', failure: { step: 'rollout' }, cleanup: { objects: ['Deployment/shop', 'PodDisruptionBudget/shop'], removed: true } });
+    expect(result.events.at(-1)?.message).toMatch(/removed what this deploy created: Deployment\/shop, PodDisruptionBudget\/shop/);
+    expect(e.getObject('Deployment', 'shop', 'shop')).toBeUndefined();
+    expect(e.getObject('PodDisruptionBudget', 'shop', 'shop')).toBeUndefined();
+    expect(e.getObject('Service', 'shop', 'shop')).toBeDefined();
   });
 
   it('dryRun returns the manifests and the difference to what is live, and changes nothing', async () => {
@@ -175,6 +194,30 @@ describe('ZeroDowntimeDeployment.deploy', () => {
     expect(d.spec.replicas).toBe(2);
     expect(d.status.availableReplicas).toBe(2);
     expect(await zdd.deploy(scaled, options)).toMatchObject({ status: 'succeeded', unchanged: true });
+  });
+
+  it.each([
+    ['timeoutMs: -1', { timeoutMs: -1 }, 'timeoutMs'],
+    ['timeoutMs: NaN', { timeoutMs: Number.NaN }, 'timeoutMs'],
+    ['rollbackTimeoutMs: Infinity', { rollbackTimeoutMs: Number.POSITIVE_INFINITY }, 'rollbackTimeoutMs'],
+    ['a smoke-test base URL that is no URL', { smokeTests: { baseUrl: 'not a url', tests: [{ name: 'health', path: '/healthz' }] } }, 'smokeTests.baseUrl'],
+    ['a file: base URL', { smokeTests: { baseUrl: 'file:///etc/passwd', tests: [] } }, 'smokeTests.baseUrl'],
+    ['a smoke test with a status of 1000', { smokeTests: { baseUrl: 'http://127.0.0.1:1', tests: [{ name: 'h', path: '/', expectedStatus: 1000 }] } }, 'smokeTests.tests.0.expectedStatus'],
+    ['a pod check every 0 ms', { rollout: { podCheckIntervalMs: 0 } }, 'rollout.podCheckIntervalMs'],
+    ['a misspelt option', { timeout: 5000 }, ''],
+  ])('refuses %s before touching the cluster', async (_name, bad, path) => {
+    const error = await zdd.deploy(config('registry.example.com/shop:1.0.0'), { ...options, ...bad } as DeployOptions).catch((x: unknown) => x);
+    expect(error).toMatchObject({ name: 'GatiError', code: 'INVALID_CONFIG' });
+    expect((error as { details: { issues: { path: string }[] } }).details.issues.map((i) => i.path)).toEqual([path]);
+    expect(e.requestLog.entries()).toHaveLength(0);
+  });
+
+  it('a smoke-test target function that returns no URL fails the smoke tests and rolls back', async () => {
+    expect((await zdd.deploy(config('registry.example.com/shop:1.0.0'), options)).status).toBe('succeeded');
+    const result = await zdd.deploy(config('registry.example.com/shop:1.1.0'), { ...options, smokeTests: { baseUrl: () => 'not a url', tests: [{ name: 'health', path: '/healthz' }] } });
+    expect(result).toMatchObject({ status: 'rolled_back', failure: { step: 'smoke-tests' } });
+    expect(result.failure?.reason).toMatch(/INVALID_CONFIG: Invalid smoke tests:\n\s+- baseUrl: must be an absolute http\(s\) URL/);
+    expect(templateImage()).toBe('registry.example.com/shop:1.0.0');
   });
 
   it('refuses an invalid config before touching the cluster', async () => {

@@ -1,20 +1,21 @@
 import {
   GatiError,
-  invalidConfigError,
   isGatiError,
   noopLogger,
-  validateWithSchema,
+  parseConfig,
   type DeploymentEvent,
   type DeploymentResult,
   type Logger,
   type OperationOptions,
   type ProgressEvent,
 } from '@gati-framework/core';
-import { KubeClient, REVISION_ANNOTATION, type KubeObject } from '@gati-framework/kubernetes';
+import { KubeClient, REVISION_ANNOTATION, type KubeObject, type ObjectRef } from '@gati-framework/kubernetes';
 import { generateManifests } from '../manifests/deployment-manifests.js';
 import type { KubernetesObject } from '../manifests/types.js';
 import { DeploymentConfigSchema, type DeploymentConfig, type DeploymentConfigInput } from '../validation/deployment-config.js';
+import { checkDeployOptions, checkSmokeTests } from './deploy-options.js';
 import { diffDesired, type FieldChange } from './diff.js';
+import { keptCleanup, removeCreated, type FirstDeployCleanup } from './first-deploy.js';
 import { withRolloutStrategy, type RolloutOverrides } from './rollout-strategy.js';
 import { runSmokeTests, verifyDeploymentHealth, type HealthVerdict, type SmokeTest, type SmokeTestReport, type SmokeTestOptions } from './smoke-tests.js';
 
@@ -32,10 +33,16 @@ export interface DeployOptions extends OperationOptions {
   dryRun?: boolean;
   /** Server-side apply field manager. Default `gati-deploy`. */
   fieldManager?: string;
-  /** Overall limit for apply + rollout + smoke tests. Default 10 minutes. */
+  /** Overall limit for apply + rollout + smoke tests, 1 ms to 24 h. Default 10 minutes. */
   timeoutMs?: number;
-  /** Limit for rolling back and verifying the rollback (it runs even after an abort). Default 5 minutes. */
+  /** Limit for rolling back and verifying the rollback (it runs even after an abort), 1 ms to 24 h. Default 5 minutes. */
   rollbackTimeoutMs?: number;
+  /**
+   * A first deploy (no earlier revision) that fails has nothing to roll back to: `keep` (default)
+   * leaves what it created and reports the `kubectl delete` command in `cleanup`; `remove` deletes
+   * the objects it created (never ones that existed before; the namespace stays).
+   */
+  onFirstDeployFailure?: 'keep' | 'remove';
   /** Deployment fields to override (strategy fenceposts, `minReadySeconds`, `progressDeadlineSeconds`). */
   rollout?: RolloutOverrides & { maxRestarts?: number; podCheckIntervalMs?: number };
 }
@@ -56,6 +63,8 @@ export interface DeployResult extends DeploymentResult {
   /** True when the config matched what was live and nothing was touched. */
   unchanged?: boolean;
   smokeTests?: SmokeTestReport;
+  /** After a failed first deploy: what it created, and whether it was removed. */
+  cleanup?: FirstDeployCleanup;
 }
 
 export interface ZeroDowntimeDeploymentOptions {
@@ -93,9 +102,7 @@ export class ZeroDowntimeDeployment {
   }
 
   private parse(config: unknown): DeploymentConfig {
-    const result = validateWithSchema(DeploymentConfigSchema, config);
-    if (!result.valid) throw invalidConfigError('deployment config', result.errors);
-    return DeploymentConfigSchema.parse(config);
+    return parseConfig(DeploymentConfigSchema, config, 'deployment config');
   }
 
   async deploy(input: DeploymentConfigInput | DeploymentConfig, options: DeployOptions): Promise<DeployResult> {
@@ -111,6 +118,7 @@ export class ZeroDowntimeDeployment {
       }
     };
     const config = this.parse(input);
+    checkDeployOptions(options); // before anything reaches the cluster: a bad timeout or URL is INVALID_CONFIG
     const manifests = this.manifests(config, options.rollout);
     const kube = KubeClient.fromKubeconfig(options.kubeconfig, { ...(options.context ? { context: options.context } : {}), logger: this.logger });
     try {
@@ -137,6 +145,7 @@ export class ZeroDowntimeDeployment {
 
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 10 * 60_000);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const created: ObjectRef[] = [];
     const before = await kube.get(depRef, { signal });
     const previousRevision = before ? Number(before.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || undefined : undefined;
     let revision: number | undefined;
@@ -144,8 +153,15 @@ export class ZeroDowntimeDeployment {
     note('deploy', `deploying ${config.image} as ${namespace}/${name} (${config.environment})${previousRevision ? `, live revision ${previousRevision}` : ''}`, 'started');
     try {
       await this.ensureNamespace(kube, namespace, signal);
-      const applied = await kube.apply(objects, { fieldManager: options.fieldManager ?? 'gati-deploy', signal });
-      for (const a of applied) note('apply', `${a.ref.kind}/${a.ref.name} ${a.action}`);
+      // One object at a time, so a failure part-way still knows what this deploy created.
+      const applied = [];
+      for (const o of objects) {
+        const [a] = await kube.apply([o], { fieldManager: options.fieldManager ?? 'gati-deploy', signal });
+        if (!a) continue;
+        applied.push(a);
+        if (a.action === 'created') created.push(a.ref);
+        note('apply', `${a.ref.kind}/${a.ref.name} ${a.action}`);
+      }
       if (applied.every((a) => a.action === 'unchanged')) {
         step = 'rollout';
         const status = await kube.rolloutStatus(depRef, this.rolloutOptions(options, signal, note));
@@ -161,6 +177,7 @@ export class ZeroDowntimeDeployment {
         step = 'smoke-tests';
         const target = options.smokeTests.baseUrl;
         const baseUrl = typeof target === 'string' ? target : await target({ revision, config });
+        checkSmokeTests(baseUrl, options.smokeTests.tests); // a function's answer is only known now
         smokeTests = await runSmokeTests(baseUrl, options.smokeTests.tests, { signal, headers: { 'x-gati-revision': String(revision) } });
         for (const r of smokeTests.results) note('smoke-tests', `${r.passed ? 'passed' : 'FAILED'}: ${r.name}${r.error ? ` (${r.error})` : ''} after ${r.attempts} attempt(s)`);
         if (!smokeTests.passed) {
@@ -171,14 +188,11 @@ export class ZeroDowntimeDeployment {
       note('deploy', `revision ${revision} of ${name} is live`, 'succeeded');
       return { status: 'succeeded', revision, ...(previousRevision ? { previousRevision } : {}), events, manifests, ...(smokeTests ? { smokeTests } : {}) };
     } catch (error) {
-      const reason = this.reason(error, options.signal, timeout);
+      const reason = this.reason(error, options.signal, timeout, options.timeoutMs ?? 10 * 60_000);
       note(step, `${step} failed: ${reason}`, 'waiting');
       const failure = { step, reason };
       const base = { ...(previousRevision ? { previousRevision } : {}), ...(revision ? { revision } : {}), events, manifests };
-      if (!previousRevision) {
-        note('rollback', 'no previous revision to roll back to; the failed revision stays in place', 'failed');
-        return { status: 'failed', failure, ...base };
-      }
+      if (!previousRevision) return { status: 'failed', failure, ...base, cleanup: await this.firstDeployFailed(kube, namespace, created, options, note) };
       return this.rollBack(kube, depRef, previousRevision, options, note, failure, base);
     }
   }
@@ -202,7 +216,7 @@ export class ZeroDowntimeDeployment {
       note('rollback', `rolled back: revision ${status.revision} (the template of revision ${previousRevision}) is live and healthy`, 'failed');
       return { ...base, status: 'rolled_back', failure, revision: status.revision };
     } catch (error) {
-      const reason = this.reason(error, undefined, signal);
+      const reason = this.reason(error, undefined, signal, options.rollbackTimeoutMs ?? 5 * 60_000);
       note('rollback', `rollback failed: ${reason}`, 'failed');
       return { ...base, status: 'failed', failure: { step: failure.step, reason: `${failure.reason}; rollback failed: ${reason}` } };
     }
@@ -220,9 +234,38 @@ export class ZeroDowntimeDeployment {
     };
   }
 
-  private reason(error: unknown, userSignal: AbortSignal | undefined, timeout: AbortSignal): string {
-    if (userSignal?.aborted) return 'aborted by the caller';
-    if (timeout.aborted && !(isGatiError(error) && error.details?.['reason'])) return `timed out (${isGatiError(error) ? error.message : String(error)})`;
+  private async firstDeployFailed(
+    kube: KubeClient,
+    namespace: string,
+    created: ObjectRef[],
+    options: DeployOptions,
+    note: (step: string, message: string, phase?: ProgressEvent['phase']) => void,
+  ): Promise<FirstDeployCleanup> {
+    if (options.onFirstDeployFailure !== 'remove') {
+      const kept = keptCleanup(namespace, created);
+      const how = kept.command ? ` Remove what it created with: ${kept.command} (or deploy with onFirstDeployFailure: 'remove').` : '';
+      note('rollback', `no previous revision to roll back to; the failed revision stays in place.${how}`, 'failed');
+      return kept;
+    }
+    // Like a rollback, the removal runs even after an abort, with its own budget.
+    const removed = await removeCreated(kube, created, AbortSignal.timeout(options.rollbackTimeoutMs ?? 5 * 60_000));
+    note(
+      'rollback',
+      removed.removed
+        ? `no previous revision to roll back to; removed what this deploy created: ${removed.objects.join(', ') || 'nothing'}`
+        : `no previous revision to roll back to; removing what this deploy created failed (${(removed.errors ?? []).join('; ')}). Remove it with: ${removed.command}`,
+      'failed',
+    );
+    return removed;
+  }
+
+  private reason(error: unknown, userSignal: AbortSignal | undefined, timeout: AbortSignal, timeoutMs: number): string {
+    if (userSignal?.aborted) {
+      const why = userSignal.reason as { name?: unknown } | undefined;
+      return why?.name === 'TimeoutError' ? "timed out: the caller's signal (a timeout) fired" : 'aborted by the caller';
+    }
+    // Our own limit fired: say so, not the "aborted" of the wait it interrupted.
+    if (timeout.aborted && !(isGatiError(error) && error.details?.['reason'])) return `timed out after ${timeoutMs} ms`;
     if (isGatiError(error)) {
       const r = error.details?.['reason'];
       return typeof r === 'string' ? `${r}: ${error.message}` : `${error.code}: ${error.message}`;

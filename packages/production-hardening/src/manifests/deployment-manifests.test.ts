@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateManifests } from '../index.js';
+import { generateManifests } from '../deployment/index.js';
 import { productionConfig } from '../../test/fixtures/configs.js';
 import { validateAgainstKubernetesSchema } from '../../test/fixtures/kube-schema.js';
 

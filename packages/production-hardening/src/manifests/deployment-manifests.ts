@@ -1,3 +1,4 @@
+import { parseConfig } from '@gati-framework/core';
 import { DeploymentConfigSchema, type DeploymentConfig, type DeploymentConfigInput } from '../validation/deployment-config.js';
 import { generateHPAManifest } from '../scaling/hpa-manifest.js';
 import type { GeneratedManifests, KubernetesObject } from './types.js';
@@ -127,7 +128,7 @@ function podSpec(config: DeploymentConfig, selector: Record<string, string>): Re
  * zod error on invalid input — validate with `ConfigValidator` beforehand.
  */
 export function generateManifests(input: DeploymentConfigInput | DeploymentConfig): GeneratedManifests {
-  const config = DeploymentConfigSchema.parse(input);
+  const config = parseConfig(DeploymentConfigSchema, input, 'deployment config'); // INVALID_CONFIG, never a ZodError
   const { labels, selector } = labelsFor(config);
   const namespace = config.kubernetes.namespace;
   const meta = (name: string, extra: Record<string, string> = {}): KubernetesObject['metadata'] => ({

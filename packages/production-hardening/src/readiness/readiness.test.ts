@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ProductionHardeningSuite, READINESS_CHECKS, generateManifests, runReadinessChecks, type DeploymentConfigInput, type ReadinessReport } from '../index.js';
+import { generateManifests } from '../deployment/index.js';
+import { ProductionHardeningSuite, type DeploymentConfigInput } from '../index.js';
+import { READINESS_CHECKS, runReadinessChecks, type ReadinessReport } from './index.js';
 import { productionConfig } from '../../test/fixtures/configs.js';
 
 const suite = new ProductionHardeningSuite();

@@ -1,3 +1,4 @@
+import { GatiError } from '@gati-framework/core';
 import type { KubernetesObject } from '../manifests/types.js';
 import { READINESS_CHECKS, type Severity } from './checks.js';
 
@@ -33,6 +34,8 @@ const WEIGHT: Record<Severity, number> = { danger: 3, warning: 1 };
 
 /** Runs every readiness check over a service's manifests. One result per check and object. */
 export function runReadinessChecks(manifests: KubernetesObject[], options: ReadinessOptions = {}): ReadinessReport {
+  if (!Array.isArray(manifests) || !manifests.every((m) => typeof m === 'object' && m !== null)) throw new GatiError('INVALID_CONFIG', 'runReadinessChecks needs an array of Kubernetes objects (e.g. generateManifests(config).list).');
+  if (options.exemptions !== undefined && !Array.isArray(options.exemptions)) throw new GatiError('INVALID_CONFIG', 'exemptions must be an array of { check, reason }.');
   const ctx = {
     deployments: manifests.filter((m) => m.kind === 'Deployment'),
     pdbs: manifests.filter((m) => m.kind === 'PodDisruptionBudget'),

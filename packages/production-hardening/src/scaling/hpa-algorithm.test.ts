@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AutoScalingOptimizer, HPAController, averageValueReplicas, resourceUtilizationReplicas, valueReplicas, type PodSample } from '../index.js';
+import { AutoScalingOptimizer, HPAController, averageValueReplicas, resourceUtilizationReplicas, valueReplicas, type PodSample } from './index.js';
 
 const optimizer = new AutoScalingOptimizer();
 const pods = (values: (number | undefined)[], extra: Partial<PodSample> = {}): PodSample[] =>
@@ -168,5 +168,35 @@ describe('HPAController: max across metrics, behavior policies and stabilization
     expect(c.step({ now: 30, currentReplicas: 0, observations: [] }).desiredReplicas).toBe(0);
     expect(c.step({ now: 45, currentReplicas: 3, observations: [] })).toMatchObject({ desiredReplicas: 3, reason: 'no metric data' });
     expect(c.step({ now: 60, currentReplicas: 3, observations: [{ pods: pods([10000, 10000, 10000]) }] }).desiredReplicas).toBe(5);
+  });
+});
+
+describe('HPAController: a bad spec is INVALID_CONFIG with paths, at construction', () => {
+  const rps = { type: 'Pods' as const, pods: { metric: { name: 'rps' }, target: { type: 'AverageValue' as const, averageValue: '100' } } };
+  const issuesOf = (spec: unknown): { path: string; code: string }[] => {
+    try {
+      new HPAController(spec as ConstructorParameters<typeof HPAController>[0]);
+    } catch (e) {
+      expect(e).toMatchObject({ name: 'GatiError', code: 'INVALID_CONFIG' });
+      return (e as { details: { issues: { path: string; code: string }[] } }).details.issues.map(({ path, code }) => ({ path, code }));
+    }
+    return [];
+  };
+
+  it('names each problem', () => {
+    expect(issuesOf({ minReplicas: 5, maxReplicas: 2, metrics: [rps] })).toEqual([{ path: 'minReplicas', code: 'min_exceeds_max' }]);
+    expect(issuesOf({ minReplicas: -1, maxReplicas: 1.5, metrics: [rps] }).map((i) => i.path)).toEqual(['minReplicas', 'maxReplicas']);
+    expect(issuesOf({ minReplicas: 1, maxReplicas: 3, metrics: [{ ...rps, pods: { ...rps.pods, target: { type: 'AverageValue', averageValue: 'lots' } } }] })).toEqual([{ path: 'metrics.0.pods.target', code: 'invalid_target' }]);
+    expect(issuesOf({ minReplicas: 1, maxReplicas: 3, metrics: [rps, { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 0 } } }, { type: 'Nope' }] }).map((i) => i.path)).toEqual([
+      'metrics.1.resource.target',
+      'metrics.2.type',
+    ]);
+    expect(issuesOf({ minReplicas: 1, maxReplicas: 3 })).toEqual([{ path: 'metrics', code: 'invalid_type' }]);
+    expect(issuesOf({ minReplicas: 1, maxReplicas: 3, metrics: [rps] })).toEqual([]);
+  });
+
+  it('reaches users of createController and simulate the same way', () => {
+    expect(() => optimizer.createController({ minReplicas: 3, maxReplicas: 1, metrics: [rps] })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }) as Error);
+    expect(() => optimizer.simulate({ workload: 'api', minReplicas: 9, maxReplicas: 2, trace: [1] })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }) as Error);
   });
 });

@@ -1,3 +1,4 @@
+import { invalidConfigError, type ValidationIssue } from '@gati-framework/core';
 import { parseQuantity } from '../validation/quantity.js';
 import { DEFAULT_BEHAVIOR } from './policies.js';
 import {
@@ -47,11 +48,56 @@ function resolveRules(rules: HPAScalingRules | undefined, fallback: Rules): Rule
   };
 }
 
+/** The target as a number; undefined when it does not parse (the constructor refuses such specs). */
+function targetValue(target: MetricTarget | undefined): number | undefined {
+  if (!target || typeof target !== 'object') return undefined;
+  if (target.type === 'Utilization') return typeof target.averageUtilization === 'number' && target.averageUtilization > 0 ? target.averageUtilization : undefined;
+  if (target.type !== 'AverageValue' && target.type !== 'Value') return undefined;
+  const raw: unknown = target.type === 'AverageValue' ? target.averageValue : target.value;
+  const q = typeof raw === 'string' ? parseQuantity(raw) : undefined;
+  return q !== undefined && q > 0 ? q : undefined;
+}
+
 function targetNumber(target: MetricTarget): number {
-  if (target.type === 'Utilization') return target.averageUtilization;
-  const q = parseQuantity(target.type === 'AverageValue' ? target.averageValue : target.value);
-  if (q === undefined) throw new RangeError(`bad metric target ${JSON.stringify(target)}`);
-  return q;
+  return targetValue(target) as number; // checked by checkSpec at construction
+}
+
+function metricTarget(metric: MetricSpec): [string, MetricTarget | undefined] {
+  switch (metric?.type) {
+    case 'Resource':
+      return ['resource.target', metric.resource?.target];
+    case 'Pods':
+      return ['pods.target', metric.pods?.target];
+    case 'Object':
+      return ['object.target', metric.object?.target];
+    case 'External':
+      return ['external.target', metric.external?.target];
+    default:
+      return ['type', undefined];
+  }
+}
+
+/** Every problem of an HPA spec, with its path: the constructor reports them as one INVALID_CONFIG. */
+function checkSpec(spec: HPASpec): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const count = (value: unknown, min: number): boolean => typeof value === 'number' && Number.isInteger(value) && value >= min;
+  if (!count(spec?.minReplicas, 0)) issues.push({ path: 'minReplicas', message: `must be an integer ≥ 0 (got ${String(spec?.minReplicas)})`, code: 'invalid_type' });
+  if (!count(spec?.maxReplicas, 1)) issues.push({ path: 'maxReplicas', message: `must be an integer ≥ 1 (got ${String(spec?.maxReplicas)})`, code: 'invalid_type' });
+  if (issues.length === 0 && spec.minReplicas > spec.maxReplicas) {
+    issues.push({ path: 'minReplicas', message: `minReplicas (${spec.minReplicas}) must not exceed maxReplicas (${spec.maxReplicas})`, code: 'min_exceeds_max' });
+  }
+  if (!Array.isArray(spec?.metrics)) {
+    issues.push({ path: 'metrics', message: 'must be an array of autoscaling/v2 metric specs', code: 'invalid_type' });
+    return issues;
+  }
+  spec.metrics.forEach((metric, i) => {
+    const [where, target] = metricTarget(metric);
+    if (where === 'type') issues.push({ path: `metrics.${i}.type`, message: 'must be Resource, Pods, Object or External', code: 'invalid_value' });
+    else if (targetValue(target) === undefined) {
+      issues.push({ path: `metrics.${i}.${where}`, message: 'needs a positive averageUtilization, or an averageValue/value quantity such as 500m or 1k', code: 'invalid_target' });
+    }
+  });
+  return issues;
 }
 
 function readyPods(pods: PodSample[] | undefined, fallback: number): number {
@@ -81,7 +127,8 @@ export class HPAController {
     readonly spec: HPASpec,
     options: { tolerance?: number } = {},
   ) {
-    if (spec.minReplicas > spec.maxReplicas) throw new RangeError('minReplicas must not exceed maxReplicas');
+    const issues = checkSpec(spec);
+    if (issues.length > 0) throw invalidConfigError('HPA spec', issues);
     this.up = resolveRules(spec.behavior?.scaleUp, DEFAULT_BEHAVIOR.scaleUp);
     this.down = resolveRules(spec.behavior?.scaleDown, DEFAULT_BEHAVIOR.scaleDown);
     this.tolerance = options.tolerance ?? DEFAULT_TOLERANCE;

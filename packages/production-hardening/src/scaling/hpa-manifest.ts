@@ -36,6 +36,9 @@ function policyMetrics(o: HPAManifestOptions, workload: WorkloadKind): MetricSpe
 
 /** An `autoscaling/v2` HorizontalPodAutoscaler for a workload policy (objects, ready to apply). */
 export function generateHPAManifest(options: HPAManifestOptions): HorizontalPodAutoscalerManifest {
+  if (typeof options?.name !== 'string' || !/^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$/.test(options.name)) {
+    throw new GatiError('INVALID_CONFIG', `An HPA needs a name that is a DNS subdomain name such as shop-api (got ${JSON.stringify(String(options?.name)).slice(0, 80)}).`);
+  }
   const workload = options.workload ?? 'web';
   const policy = POLICIES[workload];
   if (!policy) throw new GatiError('INVALID_CONFIG', `Unknown workload "${String(workload)}"; use one of ${Object.keys(POLICIES).join(', ')}.`);
@@ -82,6 +85,8 @@ export interface PrometheusAdapterRule {
  */
 export function prometheusAdapterRule(options: { counter?: string; window?: string } = {}): PrometheusAdapterRule {
   const counter = options.counter ?? 'gati_http_requests_total';
+  if (typeof counter !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(counter)) throw new GatiError('INVALID_CONFIG', 'The counter must be a Prometheus metric name such as gati_http_requests_total.');
+  if (options.window !== undefined && (typeof options.window !== 'string' || !/^[0-9]+(ms|s|m|h|d|w|y)$/.test(options.window))) throw new GatiError('INVALID_CONFIG', 'The window must be a Prometheus duration such as 2m.');
   if (!counter.endsWith('_total')) throw new GatiError('INVALID_CONFIG', `The counter "${counter}" must end in _total (Prometheus counter naming).`);
   return {
     seriesQuery: `${counter}{namespace!="",pod!=""}`,
@@ -102,6 +107,10 @@ export function prometheusAdapterConfigYAML(options?: { counter?: string; window
  * For checking the rule against a Prometheus by hand or in tests.
  */
 export function renderAdapterQuery(rule: PrometheusAdapterRule, target: { namespace: string; pods: string[] }): string {
+  if (typeof rule?.seriesQuery !== 'string' || typeof rule.metricsQuery !== 'string') throw new GatiError('INVALID_CONFIG', 'renderAdapterQuery needs a rule with seriesQuery and metricsQuery (see prometheusAdapterRule()).');
+  if (typeof target?.namespace !== 'string' || !Array.isArray(target.pods) || !target.pods.every((p) => typeof p === 'string')) {
+    throw new GatiError('INVALID_CONFIG', 'renderAdapterQuery needs a target { namespace, pods: string[] }.');
+  }
   const series = rule.seriesQuery.split('{')[0] ?? rule.seriesQuery;
   const escape = (s: string): string => s.replace(/[\\.+*?()|[\]{}^$]/g, '\\\\$&');
   const matchers = `namespace=${JSON.stringify(target.namespace)},pod=~"${target.pods.map(escape).join('|')}"`;

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { AutoScalingOptimizer, POLICIES, REQUESTS_PER_SECOND_METRIC, type KubernetesObject, type WorkloadKind } from '../index.js';
+import { AutoScalingOptimizer, POLICIES, REQUESTS_PER_SECOND_METRIC, type KubernetesObject, type WorkloadKind } from './index.js';
 import { validateAgainstKubernetesSchema } from '../../test/fixtures/kube-schema.js';
 
 const optimizer = new AutoScalingOptimizer();

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AutoScalingOptimizer, renderAdapterQuery } from '../index.js';
+import { AutoScalingOptimizer, renderAdapterQuery } from './index.js';
 
 // Real Prometheus (Debian package, listed in .ci/apt-packages) scraping a loopback exporter.
 const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;

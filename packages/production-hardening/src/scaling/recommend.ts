@@ -59,6 +59,8 @@ export function recommendResources(samples: UsageSamples, options: RecommendOpti
   const p = options.percentile ?? 0.9;
   const margin = options.margin ?? 0.15;
   if (!(p > 0 && p <= 1) || margin < 0) throw new GatiError('INVALID_CONFIG', 'percentile must be in (0, 1] and margin ≥ 0.');
+  const numbers = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0);
+  if (!numbers(samples?.cpu) || !numbers(samples?.memory)) throw new GatiError('INVALID_CONFIG', 'recommend needs `cpu` and `memory`: arrays of finite usage samples ≥ 0.');
   if (!samples.cpu.length || !samples.memory.length) throw new GatiError('INVALID_CONFIG', 'recommend needs at least one CPU and one memory sample.');
   const cpu = estimate(samples.cpu, p, margin, options.minCpuMillicores ?? 10);
   const memory = estimate(samples.memory, p, margin, options.minMemoryBytes ?? 16 * 2 ** 20);

@@ -39,7 +39,10 @@ export interface SimulationStep {
  */
 export function simulateAutoscaling(options: SimulationOptions): SimulationStep[] {
   const { spec } = options;
-  if (!spec.metrics.length) throw new GatiError('INVALID_CONFIG', 'simulate needs a spec with at least one metric.');
+  if (!Array.isArray(options.trace) || !options.trace.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+    throw new GatiError('INVALID_CONFIG', 'simulate needs `trace`: an array of finite load values ≥ 0, one per step.');
+  }
+  if (!Array.isArray(spec?.metrics) || !spec.metrics.length) throw new GatiError('INVALID_CONFIG', 'simulate needs a spec with at least one metric.');
   const interval = options.intervalSeconds ?? 15;
   const startup = options.podStartupSeconds ?? 0;
   const request = options.podRequest ?? 1000;

@@ -12,11 +12,11 @@ vi.mock('node:crypto', async (importOriginal) => {
 
 describe('key derivation', () => {
   it('runs scrypt once per open and once per passphrase rotation, never per secret', async () => {
-    const { SecretManager } = await import('../index.js');
+    const { AppSecrets } = await import('../index.js');
     const scrypt = vi.mocked(crypto.scrypt);
     const dir = await fs.mkdtemp(join(tmpdir(), 'gati-derive-'));
     try {
-      const store = await new SecretManager().open({ file: join(dir, 's.enc'), passphrase: 'p', unsafeTestOnlyScryptN: 1024 });
+      const store = await new AppSecrets().open({ file: join(dir, 's.enc'), passphrase: 'p', unsafeTestOnlyScryptN: 1024 });
       expect(scrypt).toHaveBeenCalledTimes(1);
       for (let i = 0; i < 50; i += 1) await store.set(`s-${i}`, `v-${i}`);
       for (let i = 0; i < 50; i += 1) await store.get(`s-${i}`);
@@ -25,7 +25,7 @@ describe('key derivation', () => {
       await store.rotate({ newPassphrase: 'q' });
       expect(scrypt).toHaveBeenCalledTimes(2);
       await store.close();
-      const again = await new SecretManager().open({ file: join(dir, 's.enc'), passphrase: 'q', unsafeTestOnlyScryptN: 1024 });
+      const again = await new AppSecrets().open({ file: join(dir, 's.enc'), passphrase: 'q', unsafeTestOnlyScryptN: 1024 });
       expect(scrypt).toHaveBeenCalledTimes(3);
       expect(await again.get('s-49')).toBe('v-49');
       await again.close();

@@ -44,11 +44,6 @@ function aad(header: Buffer, name: string): Buffer {
   return Buffer.concat([header, len, n]);
 }
 
-/** Checks a key id: 1–64 printable ASCII characters. */
-export function assertKeyId(keyId: string): void {
-  if (!/^[\x21-\x7e]{1,64}$/.test(keyId)) throw new RangeError('key id must be 1–64 printable ASCII characters');
-}
-
 // IVs come from a pool refilled by the CSPRNG: one getrandom call per 341 IVs instead of one per
 // encryption (randomBytes(12) costs as much as the AES work for a 1 KiB secret). Every IV is fresh
 // random bytes, copied into the header before the pool is touched again.

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SecretManager } from '../index.js';
+import { AppSecrets } from '../index.js';
 
 // The children run the built package: `pnpm build` (root `pnpm test` does it first).
 const writer = fileURLToPath(new URL('../../test/fixtures/store-writer.mjs', import.meta.url));
 const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 const N = 1024; // test-only scrypt cost
 const PASS = 'integration passphrase';
-const manager = new SecretManager();
+const manager = new AppSecrets();
 let dir: string;
 const children: ChildProcess[] = [];
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import winston from 'winston';
 import { describe, expect, it } from 'vitest';
-import { Sanitizer, SecretManager, sanitizeFormat, validateSecretStrength } from '../index.js';
+import { AppSecrets, Sanitizer, sanitizeFormat, validateSecretStrength } from './index.js';
 
 describe('Sanitizer', () => {
   const s = new Sanitizer({ knownValues: ['s3cr3t-db-pass', 'abc'] });
@@ -55,8 +55,22 @@ describe('Sanitizer', () => {
     expect(JSON.stringify(s.sanitize(root))).toContain('[Truncated]');
   });
 
+  it('never throws on hostile objects: only the unreadable part is replaced', () => {
+    const s = new Sanitizer();
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const getter = {};
+    Object.defineProperty(getter, 'x', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const trapped = new Proxy({}, { getPrototypeOf: () => { throw new Error('trap'); } });
+    const bufferProto = Object.create(Buffer.from('x')) as object;
+    for (const hostile of [revoked, getter, trapped, bufferProto]) {
+      expect(s.sanitize(hostile)).toBe('[Unserializable]');
+      expect(s.sanitize({ ok: 'password=hunter2', bad: hostile })).toEqual({ ok: 'password=[REDACTED]', bad: '[Unserializable]' });
+    }
+  });
+
   it('works as a winston format, and a store-aware sanitizer redacts stored values', async () => {
-    const store = await new SecretManager().open({ passphrase: 'p', unsafeTestOnlyScryptN: 1024 });
+    const store = await new AppSecrets().open({ passphrase: 'p', unsafeTestOnlyScryptN: 1024 });
     await store.set('db-password', 'Very-Secret-Value-42');
     const sanitizer = await store.createSanitizer();
     await store.close();
@@ -97,6 +111,6 @@ describe('validateSecretStrength', () => {
     expect(strong.acceptable).toBe(true);
     expect(strong.reasons).toEqual([]);
     expect(validateSecretStrength('')).toMatchObject({ score: 0, acceptable: false });
-    expect(new SecretManager().validateStrength('correct horse battery staple').score).toBeGreaterThan(60);
+    expect(new AppSecrets().validateStrength('correct horse battery staple').score).toBeGreaterThan(60);
   });
 });

@@ -82,6 +82,15 @@ export class Sanitizer {
   private walk(value: unknown, depth: number, seen: WeakSet<object>): unknown {
     if (typeof value === 'string') return this.sanitizeString(value);
     if (typeof value !== 'object' || value === null) return value;
+    try {
+      return this.walkObject(value, depth, seen);
+    } catch {
+      // Even the type checks can throw (a revoked Proxy, a throwing getPrototypeOf trap).
+      return '[Unserializable]';
+    }
+  }
+
+  private walkObject(value: object, depth: number, seen: WeakSet<object>): unknown {
     if (value instanceof Date || value instanceof RegExp) return value;
     if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return `[${value.constructor.name} ${value.byteLength} bytes]`;
     if (seen.has(value)) return '[Circular]';
@@ -98,8 +107,6 @@ export class Sanitizer {
       }
       for (const [k, v] of Object.entries(value)) out[k] = this.isSensitiveKey(k) && v !== undefined && v !== null && v !== '' ? this.replacement : this.walk(v, depth + 1, seen);
       return out;
-    } catch {
-      return '[Unserializable]';
     } finally {
       seen.delete(value);
     }

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { isGatiError } from '@gati-framework/core';
 import { InMemoryCloudProvider } from '@gati-framework/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SCRYPT_N, SecretManager, isSecretIntegrityError, type SecretStore } from '../index.js';
+import { AppSecrets, DEFAULT_SCRYPT_N, isSecretIntegrityError, type SecretStore } from './index.js';
 
 // Test-only scrypt cost keeps the suite fast; production stores use N = 2^17 (one test below checks it).
 const N = 1024;
-const manager = new SecretManager();
+const manager = new AppSecrets();
 let dir: string;
 const open: SecretStore[] = [];
 
@@ -55,7 +55,7 @@ describe('SecretStore', () => {
     const shared = join(dir, 'shared');
     await fs.mkdir(shared, { mode: 0o755 });
     await fs.chmod(shared, 0o755);
-    const store = await new SecretManager({ logger }).open({ file: join(shared, 's.enc'), passphrase: 'the passphrase', unsafeTestOnlyScryptN: N });
+    const store = await new AppSecrets({ logger }).open({ file: join(shared, 's.enc'), passphrase: 'the passphrase', unsafeTestOnlyScryptN: N });
     open.push(store);
     expect(warnings.map(([m]) => m)).toContain('the secrets folder is accessible to other users; chmod 700 it');
     expect(JSON.stringify(warnings)).not.toContain('the passphrase');

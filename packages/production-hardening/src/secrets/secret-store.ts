@@ -1,57 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { GatiError, MAX_SECRET_BYTES, SecretNameSchema, type ICloudProvider, type Logger, type SecretRef } from '@gati-framework/core';
-import { ensurePrivateDir, removeOrphanTempFiles, writeFileAtomic } from './atomic-file.js';
+import { GatiError, MAX_SECRET_BYTES, SecretNameSchema, type ICloudProvider, type SecretRef } from '@gati-framework/core';
+import { removeOrphanTempFiles, writeFileAtomic } from './atomic-file.js';
 import { openEnvelope, parseEnvelopeHeader, sealEnvelope } from './envelope.js';
 import { SecretIntegrityError, isSecretIntegrityError } from './errors.js';
-import { acquireFileLock, type FileLockOptions } from './file-lock.js';
-import { DEFAULT_SCRYPT_N, deriveFromPassphrase, keyCheckValue, newScryptParams, subKeys, type SubKeys } from './kdf.js';
+import { acquireFileLock } from './file-lock.js';
+import { deriveFromPassphrase, keyCheckValue, newScryptParams, subKeys, type SubKeys } from './kdf.js';
 import { Sanitizer, type SanitizerOptions } from './sanitize.js';
-import { encodeStoreFile, readStoreFile, statKey, unwrapDataKey, verifyStoreFile, wrapDataKey } from './store-codec.js';
+import { encodeStoreFile, readStoreFile, statKey, unwrapKeyring, verifyStoreFile, wrapDataKey } from './store-codec.js';
 import { MAX_HISTORY, type RotationEvent, type StoreBody, type StoredSecret } from './store-format.js';
+import { checkStoreFileMode, resolveStorePath, storeIoError } from './store-path.js';
+import type { DataKey, KeyVersionInfo, RotateOptions, RotationResult, StoreSettings } from './store-types.js';
 
-/** Resolved settings a store keeps after opening. */
-export interface StoreSettings {
-  file: string | undefined;
-  maxKeyAgeDays: number;
-  scryptN: number;
-  lock: FileLockOptions;
-  logger: Logger;
-  now: () => Date;
-}
-
-/** Public view of one key version. */
-export interface KeyVersionInfo {
-  version: number;
-  createdAt: Date;
-  retiredAt?: Date;
-  active: boolean;
-  /** Secrets currently encrypted under this version. */
-  secrets: number;
-}
-
-/** What {@link SecretStore.rotate} did. */
-export interface RotationResult {
-  fromVersion: number;
-  toVersion: number;
-  reencrypted: number;
-  passphraseChanged: boolean;
-}
-
-/** Options of {@link SecretStore.rotate}. */
-export interface RotateOptions {
-  /** Re-key the store under a new passphrase (new salt, new scrypt derivation). */
-  newPassphrase?: string;
-  /** Re-key the store under a new raw 32-byte key. */
-  newKey?: Uint8Array;
-}
-
-interface DataKey {
-  key: Buffer;
-  createdAt: string;
-  retiredAt?: string;
-}
+export type { KeyVersionInfo, RotateOptions, RotationResult, StoreSettings } from './store-types.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,126}$/;
 const DAY_MS = 86_400_000;
@@ -64,6 +25,7 @@ function checkName(name: string): void {
 }
 
 function toBytes(value: string | Uint8Array): Buffer {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) throw new GatiError('INVALID_CONFIG', `A secret value must be a string or bytes (a Uint8Array or Buffer), not ${value === null ? 'null' : typeof value}.`);
   const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.isBuffer(value) ? value : Buffer.from(value);
   if (buf.length > MAX_SECRET_BYTES) throw new GatiError('INVALID_CONFIG', `A secret value must be at most ${MAX_SECRET_BYTES} bytes (got ${buf.length}).`);
   return buf;
@@ -73,7 +35,7 @@ function toBytes(value: string | Uint8Array): Buffer {
  * An open, unlocked secret store: a keyring of data keys under one key-encryption key
  * (derived once, at open), and secrets sealed in envelope format v1. File-backed stores
  * write atomically under a cross-process lock and pick up other processes' writes.
- * Create one with `SecretManager.open()`.
+ * Create one with `AppSecrets.open()`.
  */
 export class SecretStore {
   private sub: SubKeys;
@@ -84,7 +46,7 @@ export class SecretStore {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  /** @internal use `SecretManager.open()`. */
+  /** @internal use `AppSecrets.open()`. */
   constructor(
     private readonly settings: StoreSettings,
     sub: SubKeys,
@@ -189,6 +151,7 @@ export class SecretStore {
   /** Opens an envelope (base64url string or binary) and returns the plaintext bytes. */
   decryptBytes(name: string, envelope: string | Uint8Array): Buffer {
     this.assertOpen();
+    if (typeof envelope !== 'string' && !(envelope instanceof Uint8Array)) throw new GatiError('INVALID_CONFIG', `An envelope must be a base64url string or bytes, not ${envelope === null ? 'null' : typeof envelope}.`);
     const bytes = typeof envelope === 'string' ? Buffer.from(envelope, 'base64url') : Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
     const header = parseEnvelopeHeader(bytes, name);
     const key = header.keyId === this.body.keyId ? this.keys.get(header.keyVersion) : undefined;
@@ -322,7 +285,7 @@ export class SecretStore {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new GatiError('NOT_INITIALIZED', 'This secret store is closed; open it again with SecretManager.open().');
+    if (this.closed) throw new GatiError('NOT_INITIALIZED', 'This secret store is closed; open it again with AppSecrets.open().');
   }
 
   private pushHistory(event: RotationEvent): void {
@@ -358,6 +321,7 @@ export class SecretStore {
     if (statKey(st) === this.lastStat) return;
     const read = await readStoreFile(file);
     if (!read) throw new SecretIntegrityError('file-corrupted', `Secrets file ${file} has disappeared.`, { file });
+    checkStoreFileMode(file, read.mode, this.settings.filePermissions, this.settings.logger, this.settings.modeWarned);
     const { parsed } = read;
     try {
       verifyStoreFile(parsed, this.sub, file);
@@ -367,13 +331,7 @@ export class SecretStore {
       }
       throw e;
     }
-    const keys = new Map<number, DataKey>();
-    for (const k of parsed.body.keys) {
-      const known = this.keys.get(k.version);
-      if (k.retiredAt) keys.set(k.version, { key: Buffer.alloc(32), createdAt: k.createdAt, retiredAt: k.retiredAt });
-      else keys.set(k.version, known && !known.retiredAt ? known : { key: unwrapDataKey(this.sub, parsed.body.keyId, k.version, k.wrapped, file), createdAt: k.createdAt });
-    }
-    this.applyBody(parsed.body, keys);
+    this.applyBody(parsed.body, unwrapKeyring(parsed.body, this.sub, file, this.keys));
     this.lastStat = read.statKey;
   }
 
@@ -381,15 +339,20 @@ export class SecretStore {
   private async mutate(change: () => void): Promise<void> {
     this.assertOpen();
     const run = async (): Promise<void> => {
-      const file = this.settings.file;
-      if (!file) return change();
-      const release = await acquireFileLock(file, this.settings.lock);
+      if (!this.settings.file) return change();
+      // Through a symbolic link, the target is locked and replaced (in its own folder); the link stays.
+      const file = await resolveStorePath(this.settings.file);
+      const release = await acquireFileLock(file, this.settings.lock).catch((e: unknown) => {
+        throw storeIoError(e, 'lock secrets file', file);
+      });
       try {
         await this.refresh();
         const before = { body: structuredClone({ ...this.body, secrets: [] }), keys: new Map(this.keys), secrets: new Map(this.secrets), sub: this.sub };
         try {
           change();
-          await writeFileAtomic(file, encodeStoreFile(this.serializeBody(), this.sub));
+          await writeFileAtomic(file, encodeStoreFile(this.serializeBody(), this.sub)).catch((e: unknown) => {
+            throw storeIoError(e, 'write secrets file', file);
+          });
         } catch (e) {
           // Nothing reached the disk: restore the in-memory state to what the file holds.
           this.sub = before.sub;
@@ -399,7 +362,7 @@ export class SecretStore {
         this.lastStat = statKey(await fs.stat(file)); // we hold the lock: nobody replaced it since
         await removeOrphanTempFiles(file).catch(() => 0);
       } finally {
-        await release();
+        await release().catch(() => undefined);
       }
     };
     const next = this.queue.then(run, run);
@@ -418,13 +381,3 @@ export class SecretStore {
   }
 }
 
-/** @internal creates the folder 0700 when missing; warns when an existing one is open to others. */
-export async function prepareStoreFolder(file: string, logger: Logger): Promise<string> {
-  const abs = resolve(file);
-  await ensurePrivateDir(dirname(abs));
-  const mode = (await fs.stat(dirname(abs))).mode & 0o777;
-  if (mode & 0o077) logger.warn('the secrets folder is accessible to other users; chmod 700 it', { folder: dirname(abs), mode: mode.toString(8) });
-  return abs;
-}
-
-export { DEFAULT_SCRYPT_N };

@@ -1,8 +1,11 @@
 import { promises as fs } from 'node:fs';
+import { GatiError } from '@gati-framework/core';
 import { sealEnvelope, openEnvelope, parseEnvelopeHeader } from './envelope.js';
 import { SecretIntegrityError } from './errors.js';
 import { equalBase64, hmacBase64, keyCheckValue, type SubKeys } from './kdf.js';
 import { shapeProblem, type StoreBody, type StoreFile } from './store-format.js';
+import { storeIoError } from './store-path.js';
+import type { DataKey } from './store-types.js';
 
 /** Name under which a data key of `version` is sealed (cannot collide with a secret name). */
 export function keySlotName(keyId: string, version: number): string {
@@ -23,6 +26,17 @@ export function unwrapDataKey(sub: SubKeys, keyId: string, version: number, wrap
   }
 }
 
+/** The data keys of a verified body; keys already unwrapped (`known`) are reused, retired ones are zero. */
+export function unwrapKeyring(body: StoreBody, sub: SubKeys, file: string, known?: ReadonlyMap<number, DataKey>): Map<number, DataKey> {
+  const keys = new Map<number, DataKey>();
+  for (const k of body.keys) {
+    const have = known?.get(k.version);
+    if (k.retiredAt) keys.set(k.version, { key: Buffer.alloc(32), createdAt: k.createdAt, retiredAt: k.retiredAt });
+    else keys.set(k.version, have && !have.retiredAt ? have : { key: unwrapDataKey(sub, body.keyId, k.version, k.wrapped, file), createdAt: k.createdAt });
+  }
+  return keys;
+}
+
 /** Serializes a body with its MAC. */
 export function encodeStoreFile(body: StoreBody, sub: SubKeys): string {
   const json = JSON.stringify(body);
@@ -38,23 +52,30 @@ export function statKey(st: { ino: number; size: number; mtimeMs: number }): str
 export interface ReadStoreFile {
   parsed: StoreFile;
   statKey: string;
+  /** Permission bits of the version read (checked against the file-mode policy by the caller). */
+  mode: number;
 }
 
 /** Reads and parses a store file without verifying it (the key is not known yet); errors name the file. */
 export async function readStoreFile(file: string): Promise<ReadStoreFile | undefined> {
   let text: string;
   let key: string;
+  let mode: number;
   try {
     const handle = await fs.open(file, 'r');
     try {
-      key = statKey(await handle.stat());
+      const st = await handle.stat();
+      // Checked on the open handle: whatever replaced the path since it was resolved, this is what is read.
+      if (!st.isFile()) throw new GatiError('INVALID_CONFIG', `Secrets file ${file} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}. Pass the path of a store file.`, { details: { file, reason: st.isDirectory() ? 'is-directory' : 'not-a-file' } });
+      key = statKey(st);
+      mode = st.mode & 0o777;
       text = await handle.readFile('utf8');
     } finally {
       await handle.close();
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    throw storeIoError(e, 'read secrets file', file);
   }
   let parsed: unknown;
   try {
@@ -64,7 +85,7 @@ export async function readStoreFile(file: string): Promise<ReadStoreFile | undef
   }
   const problem = shapeProblem(parsed);
   if (problem) throw new SecretIntegrityError('file-corrupted', `Secrets file ${file} is corrupted or not a Gati secrets file (${problem}).`, { file });
-  return { parsed: parsed as StoreFile, statKey: key };
+  return { parsed: parsed as StoreFile, statKey: key, mode };
 }
 
 /** Checks the key and then the MAC: a wrong key and a tampered file give different errors. */

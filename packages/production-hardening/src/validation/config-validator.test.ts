@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigValidator, DeploymentConfigSchema, validateJSONSchema } from '../index.js';
+import { VALIDATION_LIMITS, validateWithSchema } from '@gati-framework/core';
+import { ConfigValidator, DeploymentConfigSchema, validateJSONSchema } from './index.js';
 import { productionConfig } from '../../test/fixtures/configs.js';
 
 const validator = new ConfigValidator();
@@ -83,7 +84,9 @@ function mutate(value: unknown, next: () => number, depth = 0): unknown {
     const keys = Object.keys(out);
     const r = next();
     if (r < 0.15 && keys.length) delete out[pick(keys)];
-    else if (r < 0.25) out[pick(['extra', 'replica', 'constructor', 'toString', '__proto__'])] = pick(WEIRD);
+    else if (r < 0.22) out[pick(['extra', 'replica', 'constructor', 'toString', '__proto__'])] = pick(WEIRD);
+    // An own "__proto__" key, as JSON.parse makes from '{"__proto__": …}'.
+    else if (r < 0.25) Object.defineProperty(out, '__proto__', { value: pick(WEIRD), enumerable: true, writable: true, configurable: true });
     else if (keys.length) {
       const k = pick(keys);
       out[k] = mutate(out[k], next, depth + 1);
@@ -107,7 +110,7 @@ describe('fuzzing', () => {
       const result = validator.validate(input);
       expect(Array.isArray(result.errors), `seed ${seed}`).toBe(true);
       for (const e of result.errors) expect(typeof e.path === 'string' && typeof e.message === 'string' && typeof e.code === 'string', `seed ${seed}`).toBe(true);
-      const zodOk = DeploymentConfigSchema.safeParse(input).success;
+      const zodOk = validateWithSchema(DeploymentConfigSchema, input).valid;
       const ajvOk = validateJSONSchema(input, schema).valid;
       expect(ajvOk, `seed ${seed}: zod says ${zodOk} for ${JSON.stringify(input).slice(0, 400)}`).toBe(zodOk);
       expect(() => validator.validateWithJSONSchema(input)).not.toThrow();
@@ -124,5 +127,81 @@ describe('fuzzing', () => {
       expect(validator.validate(input).valid).toBe(false);
       expect(() => validator.validateWithJSONSchema(input)).not.toThrow();
     }
+  });
+});
+
+/** Values no JSON parser makes, but code can pass: each must get a result, the same on both paths. */
+function hostileValues(): [string, unknown][] {
+  const getter = productionConfig() as Record<string, unknown>;
+  Object.defineProperty(getter, 'image', { enumerable: true, get: () => { throw new Error('getter boom'); } });
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const traps = new Proxy(productionConfig(), { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); } });
+  const bufferProto = Object.create(Buffer.from('x')) as object;
+  return [
+    ['a throwing getter', getter],
+    ['a Proxy whose traps throw', traps],
+    ['a revoked Proxy', revoked],
+    ['a revoked Proxy as env', { ...productionConfig(), env: revoked }],
+    ['a Buffer-prototype object', bufferProto],
+    ['a Buffer-prototype object as secrets', { ...productionConfig(), secrets: bufferProto }],
+    ['a Buffer-prototype object as labels', { ...productionConfig(), labels: bufferProto }],
+    ['a well-behaved Proxy of a valid config', new Proxy(productionConfig(), {})],
+    ['100,000 secrets', { ...productionConfig(), secrets: new Array(100_000).fill({ secretName: 'A' }) }],
+    ['100,000 unknown keys', { ...productionConfig(), ...Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, 1])) }],
+    ['5,000 unknown keys', { ...productionConfig(), ...Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, 1])) }],
+    ['an env value of 2 MiB', { ...productionConfig(), env: { BIG: 'x'.repeat(2 * 1024 * 1024) } }],
+    ['an env value of 100 KiB', { ...productionConfig(), env: { BIG: 'x'.repeat(100 * 1024) } }],
+    ['10,000 invalid labels', { ...productionConfig(), labels: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`-k${i}`, '-'])) }],
+  ];
+}
+
+describe('hostile and oversized input', () => {
+  it.each(hostileValues())('%s: both paths answer, agree, and stay bounded', (_name, input) => {
+    const started = performance.now();
+    const zod = validator.validate(input);
+    const ajv = validator.validateWithJSONSchema(input);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(ajv.valid).toBe(zod.valid);
+    for (const r of [zod, ajv]) {
+      expect(r.errors.length).toBeLessThanOrEqual(VALIDATION_LIMITS.maxIssues + 1);
+      for (const e of r.errors) expect(e.message.length).toBeLessThanOrEqual(VALIDATION_LIMITS.maxMessageLength);
+    }
+    expect(() => validator.parse(input)).not.toThrow(TypeError);
+  });
+
+  it('a valid config behind a Proxy stays valid; a throwing one names the field', () => {
+    expect(validator.validate(new Proxy(productionConfig(), {})).valid).toBe(true);
+    const [, getter] = hostileValues()[0] as [string, unknown];
+    expect(validator.validate(getter).errors).toEqual([{ path: 'image', code: 'unreadable', message: 'a property that throws when read (Error: getter boom)' }]);
+    expect(validator.validateWithJSONSchema(getter).errors).toEqual(validator.validate(getter).errors);
+  });
+
+  it('caps the JSON Schema path too: 100 issues and "and N more"', () => {
+    const r = validator.validateWithJSONSchema({ ...productionConfig(), labels: Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`-k${i}`, '-'])) });
+    expect(r.errors).toHaveLength(101);
+    expect(r.errors[100]).toMatchObject({ code: 'too_many_issues' });
+    expect(validator.validate({ ...productionConfig(), k1: 1, k2: 2 }).errors[0]?.message).toBe('Unrecognized keys: "k1", "k2"');
+  });
+
+  it.each([
+    ['top level', '{"__proto__": {"replicas": 3}}', '__proto__'],
+    ['env', '{"env": {"__proto__": "x", "A": "b"}}', 'env.__proto__'],
+    ['labels', '{"labels": {"__proto__": "x"}}', 'labels.__proto__'],
+    ['annotations', '{"annotations": {"__proto__": "x"}}', 'annotations.__proto__'],
+    ['node selector', '{"kubernetes": {"clusterName": "c", "nodeSelector": {"__proto__": "x"}}}', 'kubernetes.nodeSelector.__proto__'],
+    ['secret keys', '{"secrets": [{"secretName": "db", "keys": {"__proto__": "password"}}]}', 'secrets.0.keys.__proto__'],
+  ])('an own __proto__ key in %s is rejected on both paths', (_where, json, path) => {
+    const patch = JSON.parse(json) as Record<string, unknown>;
+    const base = productionConfig() as Record<string, unknown>;
+    const input: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries({ ...base, ...patch })) Object.defineProperty(input, k, { value: v, enumerable: true, writable: true, configurable: true });
+    if (Object.hasOwn(patch, '__proto__')) Object.defineProperty(input, '__proto__', { value: patch['__proto__'], enumerable: true });
+    for (const r of [validator.validate(input), validator.validateWithJSONSchema(input)]) {
+      expect(r.valid).toBe(false);
+      expect(r.errors).toContainEqual(expect.objectContaining({ path, code: 'forbidden_key' }));
+    }
+    expect(validateWithSchema(DeploymentConfigSchema, input).valid).toBe(false);
+    expect(validateJSONSchema(input, validator.toJSONSchema()).valid).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { invalidConfigError, validateWithSchema, type ValidationResult } from '@gati-framework/core';
+import { capIssues, invalidConfigError, parseConfig, validateWithSchema, type ValidationResult } from '@gati-framework/core';
 import { z } from 'zod';
 import { DeploymentConfigSchema, type DeploymentConfig } from './deployment-config.js';
 import { validateJSONSchema } from './json-schema.js';
@@ -21,7 +21,17 @@ function withRules(result: ValidationResult, input: unknown): ValidationResult {
   const parsed = DeploymentConfigSchema.safeParse(input);
   if (!parsed.success) return validateWithSchema(DeploymentConfigSchema, input);
   const rules = checkDeploymentRules(parsed.data);
-  return { valid: rules.errors.length === 0, errors: rules.errors, warnings: rules.warnings };
+  return { valid: rules.errors.length === 0, errors: capIssues(rules.errors), warnings: capIssues(rules.warnings) };
+}
+
+function failed(e: unknown): ValidationResult {
+  let why = 'a non-error was thrown';
+  try {
+    if (e instanceof Error) why = `${e.name}: ${e.message}`;
+  } catch {
+    why = 'an unprintable error';
+  }
+  return { valid: false, errors: capIssues([{ path: '', message: `could not validate: ${why}`, code: 'validation_error' }]), warnings: [] };
 }
 
 /**
@@ -34,7 +44,7 @@ export class ConfigValidator {
     try {
       return withRules(validateWithSchema(DeploymentConfigSchema, input), input);
     } catch (e) {
-      return { valid: false, errors: [{ path: '', message: `could not validate: ${e instanceof Error ? e.message : String(e)}`, code: 'validation_error' }], warnings: [] };
+      return failed(e);
     }
   }
 
@@ -42,7 +52,7 @@ export class ConfigValidator {
   parse(input: unknown): DeploymentConfig {
     const result = this.validate(input);
     if (!result.valid) throw invalidConfigError('deployment config', result.errors);
-    return DeploymentConfigSchema.parse(input);
+    return parseConfig(DeploymentConfigSchema, input, 'deployment config');
   }
 
   /** The JSON Schema of `DeploymentConfig` (for editors, YAML language servers, other languages). */
@@ -55,7 +65,7 @@ export class ConfigValidator {
     try {
       return withRules(validateJSONSchema(input, deploymentConfigJSONSchema()), input);
     } catch (e) {
-      return { valid: false, errors: [{ path: '', message: `could not validate: ${e instanceof Error ? e.message : String(e)}`, code: 'validation_error' }], warnings: [] };
+      return failed(e);
     }
   }
 

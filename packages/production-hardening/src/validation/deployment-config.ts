@@ -11,10 +11,11 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 export const IMAGE_PATTERN =
   /^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
-const QuantitySchema = z.union([z.string().regex(new RegExp(QUANTITY_PATTERN), 'must be a Kubernetes quantity such as 500m, 0.5, 512Mi, 1Gi or 1e9'), z.number().min(0)]);
+const QuantitySchema = z.union([z.string().regex(new RegExp(QUANTITY_PATTERN), 'must be a Kubernetes quantity such as 500m, 0.5, 512Mi, 1Gi or 1e9').max(64), z.number().min(0)]);
 const PortSchema = z.number().int().min(1).max(65535);
 const LabelsSchema = z.record(z.string().regex(LABEL_KEY, 'must be a valid label key').max(316), z.string().regex(LABEL_VALUE, 'must be a valid label value').max(63));
-const AnnotationsSchema = z.record(z.string().regex(LABEL_KEY, 'must be a valid annotation key').max(316), z.string());
+/** 256 KiB: the API server's limit for all annotations of an object together. */
+const AnnotationsSchema = z.record(z.string().regex(LABEL_KEY, 'must be a valid annotation key').max(316), z.string().max(262_144));
 const IntOrPercentSchema = z.union([z.number().int().min(0), z.string().regex(/^[0-9]{1,3}%$/, 'must be a percentage such as 50%')]);
 
 const ResourceListSchema = z.strictObject({ cpu: QuantitySchema.optional(), memory: QuantitySchema.optional() });
@@ -46,7 +47,7 @@ const AutoscalingSchema = z.strictObject({
 const IngressSchema = z.strictObject({
   enabled: z.boolean().default(false),
   host: z.string().regex(HOSTNAME, 'must be a DNS host name such as shop.example.com').max(253).optional(),
-  path: z.string().regex(/^\//, 'must start with /').default('/'),
+  path: z.string().regex(/^\//, 'must start with /').max(1024).default('/'),
   tls: z.boolean().default(false),
   /** Secret holding the certificate; default `<appName>-tls`. */
   tlsSecretName: z.string().regex(DNS_SUBDOMAIN).max(253).optional(),
@@ -67,9 +68,9 @@ const SecretRefSchema = z.strictObject({
   /** A Kubernetes Secret in the same namespace. */
   secretName: z.string().regex(DNS_SUBDOMAIN, 'must be a DNS subdomain name').max(253),
   /** ENV_VAR → key in the Secret; without it every key becomes an environment variable. */
-  keys: z.record(z.string().regex(ENV_NAME, 'must be an environment variable name'), z.string().min(1)).optional(),
+  keys: z.record(z.string().regex(ENV_NAME, 'must be an environment variable name').max(256), z.string().min(1).max(253)).optional(),
   /** Mount the Secret as files here instead. */
-  mountPath: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  mountPath: z.string().regex(/^\//, 'must be an absolute path').max(4096).optional(),
 });
 
 const SecuritySchema = z.strictObject({
@@ -91,7 +92,7 @@ const AvailabilitySchema = z.strictObject({
     .prefault({}),
   antiAffinity: z.enum(['none', 'preferred', 'required']).default('preferred'),
   topologySpread: z.boolean().default(true),
-  topologyKey: z.string().min(1).default('topology.kubernetes.io/zone'),
+  topologyKey: z.string().min(1).max(316).default('topology.kubernetes.io/zone'),
 });
 
 const ShutdownSchema = z.strictObject({
@@ -100,7 +101,7 @@ const ShutdownSchema = z.strictObject({
   terminationGracePeriodSeconds: z.number().int().min(1).max(3600).default(30),
 });
 
-const ExemptionSchema = z.strictObject({ check: z.string().min(1), reason: z.string().min(1) });
+const ExemptionSchema = z.strictObject({ check: z.string().min(1).max(128), reason: z.string().min(1).max(1024) });
 
 /**
  * A service to deploy: the single source of the `DeploymentConfig` type. Unknown keys are
@@ -120,9 +121,9 @@ export const DeploymentConfigSchema = z.strictObject({
     clusterName: z.string().min(1).max(100),
     namespace: z.string().regex(DNS_LABEL, 'must be a DNS label').max(63).default('default'),
     serviceAccountName: z.string().regex(DNS_SUBDOMAIN).max(253).optional(),
-    nodeSelector: z.record(z.string().regex(LABEL_KEY), z.string().regex(LABEL_VALUE)).optional(),
+    nodeSelector: z.record(z.string().regex(LABEL_KEY).max(316), z.string().regex(LABEL_VALUE).max(63)).optional(),
   }),
-  env: z.record(z.string().regex(ENV_NAME, 'must be an environment variable name'), z.string()).optional(),
+  env: z.record(z.string().regex(ENV_NAME, 'must be an environment variable name').max(256), z.string().max(65_536)).optional(),
   secrets: z.array(SecretRefSchema).max(100).optional(),
   labels: LabelsSchema.optional(),
   annotations: AnnotationsSchema.optional(),

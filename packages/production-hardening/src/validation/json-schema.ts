@@ -1,4 +1,4 @@
-import type { ValidationIssue, ValidationResult } from '@gati-framework/core';
+import { capIssues, inspectInput, type ValidationIssue, type ValidationResult } from '@gati-framework/core';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
@@ -24,9 +24,18 @@ function toIssue(e: ErrorObject): ValidationIssue {
   return { path, message, code: e.keyword };
 }
 
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'a non-error was thrown';
+  } catch {
+    return 'an unprintable error';
+  }
+}
+
 /**
  * Validates `data` against any JSON Schema (draft 2020-12, with ajv-formats) and returns every
- * problem with its path; never throws (a broken schema is reported as an issue).
+ * problem with its path; never throws (a broken schema is reported as an issue). Hostile and
+ * oversized inputs are refused first, and the issues are capped, as in core's `validateWithSchema`.
  */
 export function validateJSONSchema(data: unknown, schema: object): ValidationResult {
   let validate = compiled.get(schema);
@@ -39,10 +48,14 @@ export function validateJSONSchema(data: unknown, schema: object): ValidationRes
     compiled.set(schema, validate);
   }
   if (validate instanceof Error) return { valid: false, errors: [{ path: '', message: `the schema does not compile: ${validate.message}`, code: 'invalid_schema' }], warnings: [] };
+  // The same inspection as the zod path (core's validateWithSchema): both refuse the same
+  // hostile and oversized inputs before a validator reads them, so the two paths agree.
+  const unsafe = inspectInput(data);
+  if (unsafe.length > 0) return { valid: false, errors: unsafe, warnings: [] };
   try {
     if (validate(data)) return { valid: true, errors: [], warnings: [] };
-    return { valid: false, errors: (validate.errors ?? []).map(toIssue), warnings: [] };
+    return { valid: false, errors: capIssues((validate.errors ?? []).map(toIssue)), warnings: [] };
   } catch (e) {
-    return { valid: false, errors: [{ path: '', message: `validation failed: ${e instanceof Error ? e.message : String(e)}`, code: 'validation_error' }], warnings: [] };
+    return { valid: false, errors: capIssues([{ path: '', message: `the input could not be validated (${describe(e)})`, code: 'unreadable' }]), warnings: [] };
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuMillicores, formatCpu, formatMemory, isQuantity, memoryBytes, parseQuantity } from '../index.js';
+import { cpuMillicores, formatCpu, formatMemory, isQuantity, memoryBytes, parseQuantity } from './index.js';
 
 describe('Kubernetes quantities', () => {
   it('parses CPU the way the API server does', () => {

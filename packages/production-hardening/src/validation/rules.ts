@@ -1,6 +1,6 @@
-import type { ValidationIssue } from '@gati-framework/core';
+import { parseConfig, type ValidationIssue } from '@gati-framework/core';
 import { POLICIES } from '../scaling/policies.js';
-import type { DeploymentConfig } from './deployment-config.js';
+import { DeploymentConfigSchema, type DeploymentConfig } from './deployment-config.js';
 import { cpuMillicores, memoryBytes, type Quantity } from './quantity.js';
 
 /** Result of the cross-field rules: errors always block; warnings are for non-production stages. */
@@ -24,7 +24,9 @@ export function isPinnedImage(image: string): boolean {
  * memory limit). Production breaks them as errors, staging as warnings, development not at all
  * (except the rules Kubernetes itself enforces, which are errors everywhere).
  */
-export function checkDeploymentRules(config: DeploymentConfig): RuleResult {
+export function checkDeploymentRules(input: DeploymentConfig): RuleResult {
+  // Parsing a parsed config changes nothing; anything else is INVALID_CONFIG, never a TypeError.
+  const config = parseConfig(DeploymentConfigSchema, input, 'deployment config');
   const errors: ValidationIssue[] = [];
   const warnings: ValidationIssue[] = [];
   const stage = (path: string, message: string, code: string): void => {

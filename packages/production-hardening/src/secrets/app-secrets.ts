@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { GatiError, noopLogger, type Logger } from '@gati-framework/core';
+import { GatiError, invalidConfigError, noopLogger, type Logger } from '@gati-framework/core';
 import { acquireFileLock, type FileLockOptions } from './file-lock.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { DEFAULT_SCRYPT_N, MAX_SCRYPT_N, MIN_TEST_SCRYPT_N, deriveFromPassphrase, isPowerOfTwo, keyCheckValue, newScryptParams, subKeys } from './kdf.js';
 import { Sanitizer, type SanitizerOptions } from './sanitize.js';
-import { readStoreFile, statKey, unwrapDataKey, verifyStoreFile, type ReadStoreFile } from './store-codec.js';
+import { readStoreFile, statKey, unwrapKeyring, verifyStoreFile, type ReadStoreFile } from './store-codec.js';
 import type { StoreBody } from './store-format.js';
-import { SecretStore, prepareStoreFolder, type StoreSettings } from './secret-store.js';
+import { SecretStore, type StoreSettings } from './secret-store.js';
+import { checkStoreFileMode, prepareStoreFolder, resolveStorePath, storeIoError, type FileModePolicy } from './store-path.js';
 import { validateSecretStrength, type StrengthOptions, type StrengthResult } from './strength.js';
 
-/** Options of {@link SecretManager.open}. Give exactly one of `passphrase` or `key`. */
+/** Options of {@link AppSecrets.open}. Give exactly one of `passphrase` or `key`. */
 export interface OpenSecretStoreOptions {
   /** The encrypted file; omit for a store that lives only in memory. */
   file?: string;
@@ -24,6 +25,12 @@ export interface OpenSecretStoreOptions {
   maxKeyAgeDays?: number;
   /** Cross-process lock settings (timeout 10 s, stale after 60 s or when the holder died). */
   lock?: FileLockOptions;
+  /**
+   * A store file group or others may access (mode & 0o077): `refuse` (default, as ssh refuses
+   * such keys; the error says to `chmod 600` it) or `warn` once and open it (read-only mounts
+   * whose mode cannot be changed). Writes always leave the file 0600.
+   */
+  filePermissions?: FileModePolicy;
   logger?: Logger;
   /** Clock (tests of the age policy). Default `() => new Date()`. */
   now?: () => Date;
@@ -35,11 +42,25 @@ export interface OpenSecretStoreOptions {
   unsafeTestOnlyScryptN?: number;
 }
 
-/** Options of the {@link SecretManager}. */
-export interface SecretManagerOptions {
+/** Options of the {@link AppSecrets}. */
+export interface AppSecretsOptions {
   logger?: Logger;
   /** Defaults merged into every `open()`. */
   defaults?: Omit<OpenSecretStoreOptions, 'file' | 'passphrase' | 'key'>;
+}
+
+/** Rejects NaN, infinite and negative limits (a NaN lock timeout would wait for ever). */
+function checkNumbers(options: OpenSecretStoreOptions): void {
+  const fields: [string, unknown, number][] = [
+    ['maxKeyAgeDays', options.maxKeyAgeDays, 1],
+    ['lock.timeoutMs', options.lock?.timeoutMs, 0],
+    ['lock.staleMs', options.lock?.staleMs, 1],
+  ];
+  const bad = fields.filter(([, v, min]) => v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= min));
+  if (bad.length > 0) {
+    const issues = bad.map(([path, v, min]) => ({ path, message: `must be a finite number ≥ ${min} (got ${String(v)})`, code: 'invalid_value' }));
+    throw invalidConfigError('secret store options', issues);
+  }
 }
 
 function notInitialized(): GatiError {
@@ -50,14 +71,16 @@ function notInitialized(): GatiError {
 }
 
 /**
- * Entry point of the secrets feature: opens encrypted stores, rates secret strength,
- * builds sanitizers. Holds no key itself; every store has its own.
+ * The application's own secrets: opens encrypted store files (or memory-only stores), rates
+ * secret strength, builds sanitizers. Holds no key itself; every store has its own. (Named so it
+ * does not read as a client of AWS Secrets Manager or GCP Secret Manager; those are reached
+ * through `SecretStore.syncToCloud` and a cloud provider.)
  */
-export class SecretManager {
+export class AppSecrets {
   private readonly logger: Logger;
-  private readonly defaults: SecretManagerOptions['defaults'];
+  private readonly defaults: AppSecretsOptions['defaults'];
 
-  constructor(options: SecretManagerOptions = {}) {
+  constructor(options: AppSecretsOptions = {}) {
     this.logger = options.logger ?? noopLogger;
     this.defaults = options.defaults;
   }
@@ -75,6 +98,7 @@ export class SecretManager {
     if (!isPowerOfTwo(scryptN) || scryptN < MIN_TEST_SCRYPT_N || scryptN > MAX_SCRYPT_N) {
       throw new GatiError('INVALID_CONFIG', `unsafeTestOnlyScryptN must be a power of two between 2^10 and 2^22 (got ${scryptN}).`);
     }
+    checkNumbers(options);
     const logger = (options.logger ?? this.logger).child({ component: 'secret-store' });
     if (options.unsafeTestOnlyScryptN !== undefined && scryptN < DEFAULT_SCRYPT_N) logger.warn('scrypt cost lowered below the production floor (test-only option)', { N: scryptN });
     const settings: StoreSettings = {
@@ -84,24 +108,33 @@ export class SecretManager {
       lock: options.lock ?? {},
       logger,
       now: options.now ?? (() => new Date()),
+      filePermissions: options.filePermissions ?? 'refuse',
+      modeWarned: { done: false },
     };
+    if (settings.filePermissions !== 'refuse' && settings.filePermissions !== 'warn') throw new GatiError('INVALID_CONFIG', "`filePermissions` must be 'refuse' or 'warn'.");
     const secret = hasKey ? { key: Buffer.from(options.key as Uint8Array) } : { passphrase: options.passphrase as string };
 
     if (settings.file === undefined) return this.create(settings, secret);
-    const existing = await readStoreFile(settings.file);
+    // A directory, a dangling link or a non-file is refused here; a link to a store opens its target.
+    const target = await resolveStorePath(settings.file);
+    const existing = await readStoreFile(target);
     if (existing) return this.load(settings, existing, secret);
     if (options.create === false) throw new GatiError('NOT_FOUND', `Secrets file ${settings.file} does not exist (create: false).`);
-    const release = await acquireFileLock(settings.file, settings.lock);
+    const release = await acquireFileLock(target, settings.lock).catch((e: unknown) => {
+      throw storeIoError(e, 'lock secrets file', target);
+    });
     try {
-      const raced = await readStoreFile(settings.file); // another process may have created it meanwhile
+      const raced = await readStoreFile(target); // another process may have created it meanwhile
       if (raced) return await this.load(settings, raced, secret);
       const store = await this.create(settings, secret);
-      await writeFileAtomic(settings.file, store.encodeForDisk());
-      store.markLoaded(statKey(await fs.stat(settings.file)));
+      await writeFileAtomic(target, store.encodeForDisk()).catch((e: unknown) => {
+        throw storeIoError(e, 'create secrets file', target);
+      });
+      store.markLoaded(statKey(await fs.stat(target)));
       logger.info('secret store created', { file: settings.file, kdf: hasKey ? 'raw' : 'scrypt' });
       return store;
     } finally {
-      await release();
+      await release().catch(() => undefined);
     }
   }
 
@@ -138,6 +171,7 @@ export class SecretManager {
 
   private async load(settings: StoreSettings, read: ReadStoreFile, secret: { key?: Buffer; passphrase?: string }): Promise<SecretStore> {
     const file = settings.file as string;
+    checkStoreFileMode(file, read.mode, settings.filePermissions, settings.logger, settings.modeWarned);
     const { parsed } = read;
     const { body } = parsed;
     let kek: Buffer;
@@ -156,11 +190,7 @@ export class SecretManager {
     const sub = subKeys(kek, body.keyId);
     kek.fill(0);
     verifyStoreFile(parsed, sub, file);
-    const keys = new Map<number, { key: Buffer; createdAt: string; retiredAt?: string }>();
-    for (const k of body.keys) {
-      keys.set(k.version, k.retiredAt ? { key: Buffer.alloc(32), createdAt: k.createdAt, retiredAt: k.retiredAt } : { key: unwrapDataKey(sub, body.keyId, k.version, k.wrapped, file), createdAt: k.createdAt });
-    }
-    const store = new SecretStore(settings, sub, body, keys);
+    const store = new SecretStore(settings, sub, body, unwrapKeyring(body, sub, file));
     store.markLoaded(read.statKey);
     settings.logger.info('secret store opened', { file, secrets: body.secrets.length, activeVersion: body.activeVersion });
     return store;
