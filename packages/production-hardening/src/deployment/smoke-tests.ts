@@ -115,13 +115,16 @@ export async function verifyDeploymentHealth(url: string, timeoutMs = 30_000, op
   const deadline = Date.now() + timeoutMs;
   let attempts = 0;
   let last: Awaited<ReturnType<typeof attempt>> | undefined;
+  // The last status the service answered with: a final attempt cut short by the deadline has none.
+  let lastStatus: number | undefined;
   for (;;) {
     attempts++;
     const remaining = Math.max(1, deadline - Date.now());
     last = await attempt(url, { name: 'health', path: '', expectedStatus: [200, 201, 202, 203, 204], timeoutMs: Math.min(5000, remaining) }, options.signal ? { signal: options.signal } : {});
+    if (last.status !== undefined) lastStatus = last.status;
     if (last.ok) return { healthy: true, attempts, ...(last.status !== undefined ? { status: last.status } : {}), latencyMs: last.latencyMs };
     if (Date.now() + (options.intervalMs ?? 500) > deadline) break;
     await sleep(options.intervalMs ?? 500, options.signal);
   }
-  return { healthy: false, attempts, ...(last.status !== undefined ? { status: last.status } : {}), latencyMs: last.latencyMs, reason: last.error ?? 'unhealthy' };
+  return { healthy: false, attempts, ...(lastStatus !== undefined ? { status: lastStatus } : {}), latencyMs: last.latencyMs, reason: last.error ?? 'unhealthy' };
 }
