@@ -143,8 +143,9 @@ describe('Loki outage and recovery (a local push receiver stopped and restarted)
       await new Promise((r) => setTimeout(r, 8000));
       const failuresDown = obs.lokiStats()!.failures - failuresAtStop;
       expect(obs.lokiStats()!.dropped).toBeGreaterThan(0);
-      // Probing, not hammering and not giving up: one attempt about every 1-1.5 s.
-      expect(failuresDown).toBeGreaterThanOrEqual(5);
+      // Probing, not hammering and not giving up: one attempt about every 1-1.5 s (an uncapped
+      // doubling backoff makes 3 in 8 s; a busy machine may delay one of ours).
+      expect(failuresDown).toBeGreaterThanOrEqual(4);
       expect(failuresDown).toBeLessThanOrEqual(12);
       const pushesBefore = loki.pushes;
       await loki.start(loki.port);

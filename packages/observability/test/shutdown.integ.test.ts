@@ -88,7 +88,10 @@ describe('graceful shutdown on SIGTERM (real server in a child process, under lo
         const child = await startChild(800);
         const outcomes: Outcome[] = [];
         const clients = Array.from({ length: 50 }, () => keepAliveClient(child.port, outcomes));
-        await new Promise((r) => setTimeout(r, 600));
+        // Load first: at least 100 answered requests (a fixed pause gave too few on a busy machine).
+        for (const until = Date.now() + 10_000; Date.now() < until && outcomes.filter((o) => o.status === 200).length <= 100; ) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
         const okBeforeSignal = outcomes.filter((o) => o.status === 200).length;
         child.kill('SIGTERM');
         await Promise.all(clients);
