@@ -12,8 +12,14 @@ export interface EnsureOptions<T> {
   create: () => Promise<T>;
   /** "It exists already" test for this create. Default the provider's `isAlreadyExists`. */
   alreadyExists?: (error: unknown) => boolean;
-  /** Error mapping for this resource (e.g. to keep retrying while a new role propagates). Default the provider's. */
+  /** Error mapping for this resource. Default the provider's `mapError(error, what)`. */
   mapError?: (error: unknown) => GatiError;
+  /**
+   * A create error meaning "not possible yet" (a new role still propagating):
+   * return a status line and the create is tried again after a poll interval,
+   * within the deadline; return `undefined` for any other error.
+   */
+  notYet?: (error: unknown) => string | undefined;
   /**
    * Lookups in a row that may miss a resource the cloud says exists (eventually
    * consistent reads) before giving up with ALREADY_EXISTS. Default 5.
@@ -47,6 +53,8 @@ export async function ensure<T>(op: Operation, o: EnsureOptions<T>): Promise<Ens
       try {
         return { done: true, value: { value: await o.create(), created: true } };
       } catch (error) {
+        const waitingFor = o.notYet?.(error);
+        if (waitingFor !== undefined) return { done: false, message: waitingFor };
         if (!alreadyExists(error)) throw error;
         refusal = error;
       }

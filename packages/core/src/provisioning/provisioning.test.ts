@@ -215,3 +215,24 @@ describe('ownership tags', () => {
     expect(userTags(tags)).toEqual({ team: 'a' });
   });
 });
+
+describe('ensure with a create that is not possible yet', () => {
+  it('tries again on the poll scale while notYet says so, and stops retrying when it no longer does', async () => {
+    let attempts = 0;
+    const events: ProgressEvent[] = [];
+    const got = await ensure(op({}, events), {
+      what: 'creating cluster',
+      resource: 'cluster/x',
+      find: async () => undefined,
+      create: async () => {
+        if (++attempts < 3) throw new CloudError('RoleNotReady');
+        return 'made';
+      },
+      notYet: (e) => ((e as CloudError).errorName === 'RoleNotReady' ? 'waiting for the role' : undefined),
+    });
+    expect(got).toEqual({ value: 'made', created: true });
+    expect(events.filter((e) => e.message === 'waiting for the role')).toHaveLength(2);
+    const error = await ensure(op(), { what: 'creating cluster', resource: 'c', find: async () => undefined, create: () => Promise.reject(new CloudError('RoleNotReady')), notYet: () => undefined }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROVIDER_ERROR' });
+  });
+});
