@@ -1,0 +1,97 @@
+import type { AwsEmulator } from '@gati-framework/cloud-emulator/aws';
+import type { ClusterConfigInput } from '@gati-framework/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AWSCloudProvider } from '../index.js';
+import { providerConfig, startEmulator } from '../../test/emulator.js';
+
+/**
+ * The fault profile of issue 14: with it, 8 of 10 creates used to fail (a lost
+ * AssociateRouteTable/AttachInternetGateway answer was retried as a CONFLICT,
+ * and a count of errors in a row ran out under throttling).
+ */
+const HEAVY = { seed: 14, throttleRate: 0.35, serverErrorRate: 0.15, lostResponseRate: 0.25 };
+const CREATES = 10;
+
+const cluster = (name: string): ClusterConfigInput => ({
+  name,
+  version: '1.31',
+  nodePools: [
+    { name: 'general', instanceType: 'm5.large', minNodes: 1, desiredNodes: 2, maxNodes: 3 },
+    { name: 'batch', instanceType: 'c5.xlarge', minNodes: 0, desiredNodes: 1, maxNodes: 4 },
+  ],
+});
+
+let emu: AwsEmulator | undefined;
+let provider: AWSCloudProvider | undefined;
+afterEach(async () => {
+  await provider?.close();
+  await emu?.close();
+});
+
+/** What one cluster with a Gati-made 3-zone VPC amounts to, exactly: no lost response made a duplicate. */
+function expectExactlyOne(e: AwsEmulator, name: string): void {
+  const inv = e.inventory();
+  expect(inv.clusters, name).toEqual([name]);
+  expect(inv.nodegroups.sort(), name).toEqual([`${name}/batch`, `${name}/general`]);
+  expect(inv.roles.sort(), name).toEqual([`gati-${name}-us-east-1-cluster`, `gati-${name}-us-east-1-node`]);
+  expect(inv.vpcs, name).toHaveLength(1);
+  expect(inv.subnets, name).toHaveLength(6);
+  expect(inv.internetGateways, name).toHaveLength(1);
+  expect(inv.routeTables, name).toHaveLength(1);
+  // ... and every idempotent change really happened once.
+  for (const igw of e.ec2.internetGateways.values()) expect(igw.vpcId, `${name} ${igw.id}`).toBeDefined();
+  for (const table of [...e.ec2.routeTables.values()].filter((t) => !t.main)) {
+    expect(table.routes.filter((r) => r.destinationCidrBlock === '0.0.0.0/0'), `${name} ${table.id}`).toHaveLength(1);
+    expect(table.associations, `${name} ${table.id}`).toHaveLength(3);
+  }
+  for (const role of e.iam.roles.values()) expect(role.attached.size, role.name).toBe(role.name.endsWith('-node') ? 3 : 2);
+}
+
+/**
+ * CREATES create+delete cycles on a fresh emulator (AWS allows five VPCs per
+ * region, so the clusters do not all live at once). Only the creates run
+ * under faults and are timed; each is checked for duplicates before its delete.
+ */
+async function cycles(prefix: string, faults?: typeof HEAVY): Promise<{ ms: number; failures: string[] }> {
+  await provider?.close();
+  await emu?.close();
+  const e = await startEmulator({ requestLogLimit: 100_000 });
+  emu = e;
+  provider = new AWSCloudProvider();
+  // Gati's own retry does all the work (no SDK retries), on a short scale for the test.
+  await provider.initialize(providerConfig(e, { maxAttempts: 1, retryBaseDelayMs: 5, maxRetryDelayMs: 50 }));
+  const failures: string[] = [];
+  let ms = 0;
+  for (let i = 0; i < CREATES; i++) {
+    const name = `${prefix}-${i}`;
+    if (faults) e.faults.configure({ ...faults, seed: faults.seed + i });
+    const started = performance.now();
+    const ok = await provider.createCluster(cluster(name), { timeoutMs: 60_000 }).then(
+      () => true,
+      (error: unknown) => failures.push(`${name}: ${(error as Error).message}`) < 0,
+    );
+    ms += performance.now() - started;
+    e.faults.configure({});
+    if (ok) expectExactlyOne(e, name);
+    await provider.deleteCluster(name);
+  }
+  return { ms, failures };
+}
+
+describe('createCluster under heavy faults (35 % throttling, 15 % server errors, 25 % lost responses)', () => {
+  it('10 creates all succeed, with no duplicate resources, within 5× the fault-free time', async () => {
+    const clean = await cycles('calm');
+    expect(clean.failures).toEqual([]);
+
+    const heavy = await cycles('storm', HEAVY);
+    expect(heavy.failures).toEqual([]);
+    const e = emu as AwsEmulator;
+    expect(e.faults.injected.throttle).toBeGreaterThan(100);
+    expect(e.faults.injected.serverError).toBeGreaterThan(30);
+    expect(e.faults.injected.lostResponse).toBeGreaterThan(30);
+    // Lost answers to idempotent changes were retried and heard "already done": taken as success at once.
+    const alreadyDone = (action: string): number => e.requests({ action }).filter((r) => r.errorCode === 'Resource.AlreadyAssociated').length;
+    expect(alreadyDone('AssociateRouteTable') + alreadyDone('AttachInternetGateway')).toBeGreaterThan(0);
+    expect(heavy.ms, `fault-free ${Math.round(clean.ms)} ms, heavy faults ${Math.round(heavy.ms)} ms`).toBeLessThanOrEqual(5 * clean.ms);
+  }, 120_000);
+});
