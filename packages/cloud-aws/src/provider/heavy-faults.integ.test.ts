@@ -49,8 +49,9 @@ function expectExactlyOne(e: AwsEmulator, name: string): void {
 
 /**
  * CREATES create+delete cycles on a fresh emulator (AWS allows five VPCs per
- * region, so the clusters do not all live at once). Only the creates run
- * under faults and are timed; each is checked for duplicates before its delete.
+ * region, so the clusters do not all live at once). Creates and deletes run
+ * under the faults; only the creates are timed. Each create is checked for
+ * duplicates before its delete, each delete for leftovers.
  */
 async function cycles(prefix: string, faults?: typeof HEAVY): Promise<{ ms: number; failures: string[] }> {
   await provider?.close();
@@ -73,13 +74,18 @@ async function cycles(prefix: string, faults?: typeof HEAVY): Promise<{ ms: numb
     ms += performance.now() - started;
     e.faults.configure({});
     if (ok) expectExactlyOne(e, name);
-    await provider.deleteCluster(name);
+    // The delete runs under the same weather (another seed) and must leave nothing behind.
+    if (faults) e.faults.configure({ ...faults, seed: faults.seed + 100 + i });
+    await provider.deleteCluster(name, { timeoutMs: 60_000 }).catch((error: unknown) => failures.push(`deleting ${name}: ${(error as Error).message}`));
+    e.faults.configure({});
+    const left = e.inventory();
+    expect([left.clusters, left.nodegroups, left.roles, left.vpcs, left.subnets, left.internetGateways, left.routeTables], `after deleting ${name}`).toEqual([[], [], [], [], [], [], []]);
   }
   return { ms, failures };
 }
 
-describe('createCluster under heavy faults (35 % throttling, 15 % server errors, 25 % lost responses)', () => {
-  it('10 creates all succeed, with no duplicate resources, within 5× the fault-free time', async () => {
+describe('createCluster and deleteCluster under heavy faults (35 % throttling, 15 % server errors, 25 % lost responses)', () => {
+  it('10 creates all succeed with no duplicate resources, within 5× the fault-free time; their deletes leave nothing', async () => {
     const clean = await cycles('calm');
     expect(clean.failures).toEqual([]);
 
