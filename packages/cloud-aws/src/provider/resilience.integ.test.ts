@@ -145,6 +145,22 @@ describe('AWSCloudProvider against the AWS emulator', () => {
     expectEmpty();
   });
 
+  it('a change whose response is lost is retried once: the "already done" answer is success at once', async () => {
+    for (const action of ['ec2:AttachInternetGateway', 'ec2:CreateRoute', 'ec2:AssociateRouteTable']) {
+      emu.faults.addRule({ match: new RegExp(`^${action}$`), error: 'LostResponse', times: 1 });
+    }
+    const started = performance.now();
+    await provider.createCluster(cluster('changed'));
+    // Retrying "already associated" as a conflict used to cost about 30 s per lost answer.
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(emu.requests({ action: 'AttachInternetGateway' }).map((e) => e.errorCode)).toEqual(['InternalError', 'Resource.AlreadyAssociated']);
+    expect(emu.requests({ action: 'CreateRoute' }).map((e) => e.errorCode)).toEqual(['InternalError', 'RouteAlreadyExists']);
+    expect(emu.requests({ action: 'AssociateRouteTable' }).map((e) => e.errorCode ?? 'ok')).toEqual(['InternalError', 'Resource.AlreadyAssociated', 'ok', 'ok']);
+    expectOneCluster('changed');
+    await provider.deleteCluster('changed');
+    expectEmpty();
+  });
+
   it('resumes after a failure midway without duplicates, and the failure says what exists', async () => {
     emu.faults.addRule({ match: /^eks:CreateNodegroup$/, error: 'AccessDenied', times: 1 });
     const error = await expectGatiError(provider.createCluster(cluster('resume')), 'PERMISSION_DENIED');
