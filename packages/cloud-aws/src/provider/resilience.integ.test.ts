@@ -238,6 +238,13 @@ describe('AWSCloudProvider against the AWS emulator', () => {
     expect(inv.clusters).toEqual([]);
   });
 
+  it('a VPC block too small for its subnets is INVALID_CONFIG naming network.cidrBlock, before any VPC is made', async () => {
+    const error = await expectGatiError(provider.createCluster({ ...cluster('tiny'), network: { cidrBlock: '10.9.0.0/27' } }), 'INVALID_CONFIG');
+    expect(error.message).toMatch(/network\.cidrBlock: 10\.9\.0\.0\/27 is too small for 6 subnets/);
+    expect(error.details?.['issues']).toEqual([expect.objectContaining({ path: 'network.cidrBlock' })]);
+    expect(emu.requests({ action: 'CreateVpc' })).toHaveLength(0);
+  });
+
   it('maps credentials errors to UNAUTHENTICATED without leaking the key', async () => {
     const bad = await newProvider({ credentials: { accessKeyId: 'AKIAWRONGWRONGWRONG1', secretAccessKey: 'not-the-secret' } });
     const error = await expectGatiError(bad.getCluster('x'), 'UNAUTHENTICATED');
