@@ -1,5 +1,5 @@
 import type { AwsEmulator } from '@gati-framework/cloud-emulator/aws';
-import { isGatiError, type ClusterConfigInput, type ProgressEvent } from '@gati-framework/core';
+import { isGatiError, type ClusterConfigInput, type GatiError, type ProgressEvent } from '@gati-framework/core';
 import { expectGatiError } from '@gati-framework/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AWSCloudProvider } from '../index.js';
@@ -241,7 +241,7 @@ describe('AWSCloudProvider against the AWS emulator', () => {
   it('a VPC block too small for its subnets is INVALID_CONFIG naming network.cidrBlock, before any VPC is made', async () => {
     const error = await expectGatiError(provider.createCluster({ ...cluster('tiny'), network: { cidrBlock: '10.9.0.0/27' } }), 'INVALID_CONFIG');
     expect(error.message).toMatch(/network\.cidrBlock: 10\.9\.0\.0\/27 is too small for 6 subnets/);
-    expect(error.details?.['issues']).toEqual([expect.objectContaining({ path: 'network.cidrBlock' })]);
+    expect((error as GatiError).details?.['issues']).toEqual([expect.objectContaining({ path: 'network.cidrBlock' })]);
     expect(emu.requests({ action: 'CreateVpc' })).toHaveLength(0);
   });
 
