@@ -60,7 +60,7 @@ async function cycles(prefix: string, faults?: typeof HEAVY): Promise<{ ms: numb
   emu = e;
   provider = new AWSCloudProvider();
   // Gati's own retry does all the work (no SDK retries), on a short scale for the test.
-  await provider.initialize(providerConfig(e, { maxAttempts: 1, retryBaseDelayMs: 5, maxRetryDelayMs: 50 }));
+  await provider.initialize(providerConfig(e, { maxAttempts: 1, retryBaseDelayMs: 2, maxRetryDelayMs: 20 }));
   const failures: string[] = [];
   let ms = 0;
   for (let i = 0; i < CREATES; i++) {
