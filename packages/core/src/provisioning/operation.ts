@@ -90,7 +90,7 @@ export class Operation {
 
   /** One API call, retried while throttled or 5xx until the deadline; anything else fails at once. */
   call<T>(what: string, fn: () => Promise<T>, resource = what): Promise<T> {
-    return retry(() => fn(), { ...this.common(resource, (e) => this.errors.mapError(e, what)), operation: this.name });
+    return retry(() => fn(), this.common(resource, (e) => this.errors.mapError(e, what)));
   }
 
   /**
