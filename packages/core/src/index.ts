@@ -4,6 +4,10 @@ export { abortedError, sleep, throwIfAborted } from './errors/abort.js';
 export { noopLogger, type LogFields, type Logger } from './logging/logger.js';
 export { ProgressReporter, type OperationOptions, type ProgressEvent, type ProgressPhase } from './progress/progress.js';
 export { backoffDelay, poll, retry, type PollOptions, type PollResult } from './wait/poll.js';
+export { Operation, type ChangeOutcome, type OperationSettings, type ProviderErrors } from './provisioning/operation.js';
+export { ensure, type EnsureOptions, type Ensured } from './provisioning/ensure.js';
+export { Provisioning, type ProvisioningOptions } from './provisioning/provisioning.js';
+export { MANAGED_BY, ownedBy, ownershipTags, TAG_CLUSTER, TAG_COMPONENT, TAG_MANAGED_BY, TAG_PREFIX, userTags } from './provisioning/ownership.js';
 export {
   ClusterAutoscalingSchema,
   ClusterConfigSchema,

@@ -11,10 +11,20 @@ import {
   type Nodegroup,
   type TaintEffect,
 } from '@aws-sdk/client-eks';
-import { GatiError, type ClusterConfig, type ClusterInfo, type ClusterStatus, type NodePoolConfig, type NodePoolInfo, type PlanStep } from '@gati-framework/core';
-import { isAwsError, mapAwsError } from '../errors/map-error.js';
-import { ownershipTags, userTags } from '../provider/naming.js';
-import type { Operation } from '../provider/operation.js';
+import {
+  ensure,
+  GatiError,
+  ownershipTags,
+  userTags,
+  type ClusterConfig,
+  type ClusterInfo,
+  type ClusterStatus,
+  type NodePoolConfig,
+  type NodePoolInfo,
+  type Operation,
+  type PlanStep,
+} from '@gati-framework/core';
+import { isAwsError } from '../errors/map-error.js';
 
 const TAINT_EFFECTS: Record<string, TaintEffect> = { NoSchedule: 'NO_SCHEDULE', PreferNoSchedule: 'PREFER_NO_SCHEDULE', NoExecute: 'NO_EXECUTE' };
 
@@ -69,7 +79,7 @@ export async function ensureCluster(
 ): Promise<Cluster> {
   const resource = `eks-cluster/${config.name}`;
   op.step(resource, 'started', `ensuring EKS cluster (Kubernetes ${config.version})`);
-  let existing = await op.call(`describing cluster ${config.name}`, () => describeCluster(eks, config.name, op.signal), resource);
+  const existing = await op.call(`describing cluster ${config.name}`, () => describeCluster(eks, config.name, op.signal), resource);
   if (existing?.status === 'DELETING') {
     throw new GatiError('CONFLICT', `Cluster "${config.name}" is being deleted; wait for the deletion to finish, then create it again.`, { provider: 'aws' });
   }
@@ -79,11 +89,14 @@ export async function ensureCluster(
   if (!existing) {
     const privateOnly = config.network?.privateNetworking === true;
     const started = Date.now();
-    existing = await op.wait(
+    // The SDK sends a clientRequestToken, so its own retries are idempotent; ensure() covers Gati's.
+    await ensure(op, {
+      what: `creating EKS cluster ${config.name}`,
       resource,
-      async () => {
-        try {
-          const out = await eks.send(
+      find: () => describeCluster(eks, config.name, op.signal),
+      create: async () =>
+        (
+          await eks.send(
             new CreateClusterCommand({
               name: config.name,
               version: config.version,
@@ -93,27 +106,11 @@ export async function ensureCluster(
               tags: ownershipTags(config.name, 'eks-cluster', config.tags),
             }),
             { abortSignal: op.signal },
-          );
-          return { done: true, value: out.cluster as Cluster };
-        } catch (error) {
-          // Our own earlier request may have got through (lost response): adopt it.
-          if (isAwsError(error, 'ResourceInUseException')) {
-            const found = await describeCluster(eks, config.name, op.signal);
-            if (found) return { done: true, value: found };
-          }
-          throw error;
-        }
-      },
-      (error) => {
-        const mapped = mapAwsError(error, `creating EKS cluster ${config.name}`);
-        if (isRolePropagation(error) && Date.now() - started < settings.rolePropagationTimeoutMs) {
-          return new GatiError('CONFLICT', `${mapped.message} (waiting for the new IAM role to propagate)`, { provider: 'aws', cause: error, retryable: true });
-        }
-        return mapped;
-      },
-      // Propagation retries are bounded by rolePropagationTimeoutMs, not by a count.
-      1000,
-    );
+          )
+        ).cluster as Cluster,
+      // A role made a moment ago is not yet assumable by EKS: wait it out, up to rolePropagationTimeoutMs.
+      notYet: (error) => (isRolePropagation(error) && Date.now() - started < settings.rolePropagationTimeoutMs ? 'waiting for the new IAM role to propagate' : undefined),
+    });
   }
   const active = await op.wait(resource, async () => {
     const c = await describeCluster(eks, config.name, op.signal);
@@ -130,14 +127,16 @@ export async function ensureCluster(
 export async function ensureNodegroup(op: Operation, eks: EKSClient, config: ClusterConfig, pool: NodePoolConfig, settings: { nodeRoleArn: string; subnetIds: string[] }): Promise<Nodegroup> {
   const resource = `node-group/${config.name}/${pool.name}`;
   op.step(resource, 'started', `ensuring node group: ${pool.desiredNodes} × ${pool.instanceType} (${pool.minNodes}-${pool.maxNodes})`);
-  let ng = await op.call(`describing node group ${pool.name}`, () => describeNodegroup(eks, config.name, pool.name, op.signal), resource);
+  const ng = await op.call(`describing node group ${pool.name}`, () => describeNodegroup(eks, config.name, pool.name, op.signal), resource);
   if (ng?.status === 'DELETING') throw new GatiError('CONFLICT', `Node group "${pool.name}" is being deleted; wait for it to finish, then create the cluster again.`, { provider: 'aws' });
   if (!ng) {
-    ng = await op.wait(
+    await ensure(op, {
+      what: `creating node group ${pool.name}`,
       resource,
-      async () => {
-        try {
-          const out = await eks.send(
+      find: () => describeNodegroup(eks, config.name, pool.name, op.signal),
+      create: async () =>
+        (
+          await eks.send(
             new CreateNodegroupCommand({
               clusterName: config.name,
               nodegroupName: pool.name,
@@ -151,18 +150,9 @@ export async function ensureNodegroup(op: Operation, eks: EKSClient, config: Clu
               tags: ownershipTags(config.name, `node-group-${pool.name}`, config.tags),
             }),
             { abortSignal: op.signal },
-          );
-          return { done: true, value: out.nodegroup as Nodegroup };
-        } catch (error) {
-          if (isAwsError(error, 'ResourceInUseException')) {
-            const found = await describeNodegroup(eks, config.name, pool.name, op.signal);
-            if (found) return { done: true, value: found };
-          }
-          throw error;
-        }
-      },
-      (error) => mapAwsError(error, `creating node group ${pool.name}`),
-    );
+          )
+        ).nodegroup as Nodegroup,
+    });
   }
   const active = await op.wait(resource, async () => {
     const n = await describeNodegroup(eks, config.name, pool.name, op.signal);

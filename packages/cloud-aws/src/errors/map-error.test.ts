@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { roleName, splitCidr } from '../provider/naming.js';
+import { roleName } from '../iam/role-name.js';
+import { splitCidr } from '../network/cidr.js';
 import { mapAwsError, redact } from './map-error.js';
 
 function sdkError(name: string, status: number, fault: 'client' | 'server' = status >= 500 ? 'server' : 'client'): Error {
@@ -69,5 +70,17 @@ describe('naming', () => {
     expect(splitCidr('192.168.0.0/16', 6)).toEqual(['192.168.0.0/19', '192.168.32.0/19', '192.168.64.0/19', '192.168.96.0/19', '192.168.128.0/19', '192.168.160.0/19']);
     expect(splitCidr('10.0.0.0/24', 4)).toEqual(['10.0.0.0/26', '10.0.0.64/26', '10.0.0.128/26', '10.0.0.192/26']);
     expect(() => splitCidr('10.0.0.0/27', 6)).toThrow(/too small/);
+  });
+
+  it('a CIDR too small for the subnets is INVALID_CONFIG naming network.cidrBlock', () => {
+    let thrown: unknown;
+    try {
+      splitCidr('10.0.0.0/27', 6);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: 'GatiError', code: 'INVALID_CONFIG', retryable: false, details: { issues: [{ path: 'network.cidrBlock' }] } });
+    expect((thrown as Error).message).toMatch(/network\.cidrBlock: 10\.0\.0\.0\/27 is too small for 6 subnets/);
+    expect(() => splitCidr('10.0.0/16', 2)).toThrow(/network\.cidrBlock: not an IPv4 CIDR/);
   });
 });

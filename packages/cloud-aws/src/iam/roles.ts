@@ -1,8 +1,8 @@
 import { AttachRolePolicyCommand, CreateRoleCommand, DeleteRoleCommand, DetachRolePolicyCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, TagRoleCommand, type IAMClient, type Role } from '@aws-sdk/client-iam';
+import { ensure, ownedBy, ownershipTags, type Operation, type PlanStep } from '@gati-framework/core';
 import { isAwsError } from '../errors/map-error.js';
-import { fromTagList, ownedBy, ownershipTags, roleName, toTagList } from '../provider/naming.js';
-import { ensure, type Operation } from '../provider/operation.js';
-import type { PlanStep } from '@gati-framework/core';
+import { fromTagList, toTagList } from '../tags/tag-list.js';
+import { roleName } from './role-name.js';
 
 /** The two roles an EKS cluster needs, with their trusted service and managed policies. */
 export const ROLE_SPECS = {
@@ -58,7 +58,6 @@ export async function ensureRole(
           { abortSignal: op.signal },
         )
       ).Role as Role,
-    alreadyExists: ['EntityAlreadyExistsException', 'EntityAlreadyExists'],
   });
   const arn = role.Arn ?? '';
   const partition = arn.split(':')[1] ?? 'aws';

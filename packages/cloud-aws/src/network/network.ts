@@ -23,10 +23,9 @@ import {
   type Subnet,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import { GatiError, invalidConfigError, type ClusterConfig, type PlanStep } from '@gati-framework/core';
+import { ensure, GatiError, invalidConfigError, MANAGED_BY, ownershipTags, TAG_CLUSTER, TAG_COMPONENT, TAG_MANAGED_BY, type ClusterConfig, type Operation, type PlanStep } from '@gati-framework/core';
 import { isAwsError } from '../errors/map-error.js';
-import { ownershipTags, TAG_CLUSTER, TAG_COMPONENT, TAG_MANAGED_BY, MANAGED_BY, splitCidr } from '../provider/naming.js';
-import { ensure, type Operation } from '../provider/operation.js';
+import { splitCidr } from './cidr.js';
 
 export const DEFAULT_VPC_CIDR = '192.168.0.0/16';
 
@@ -108,6 +107,8 @@ export async function ensureNetwork(op: Operation, ec2: EC2Client, ec2Once: EC2C
   const name = config.name;
   const cidr = config.network?.cidrBlock ?? DEFAULT_VPC_CIDR;
   const zones = await chooseZones(op, ec2, config, zoneCount);
+  // Before anything is created: a block too small for the subnets is INVALID_CONFIG.
+  const blocks = splitCidr(cidr, zones.length * 2);
   const userTags = config.tags ?? {};
   const vpcResource = `vpc/${name}`;
   op.step(vpcResource, 'started', `ensuring VPC ${cidr} across ${zones.join(', ')}`);
@@ -121,12 +122,6 @@ export async function ensureNetwork(op: Operation, ec2: EC2Client, ec2Once: EC2C
   });
   op.step(vpcResource, 'succeeded', `${created ? 'created' : 'reused'} ${vpcId}`);
 
-  let blocks: string[];
-  try {
-    blocks = splitCidr(cidr, zones.length * 2);
-  } catch (error) {
-    throw invalidConfigError('cluster config', [{ path: 'network.cidrBlock', message: (error as Error).message, code: 'custom' }]);
-  }
   const publicIds: string[] = [];
   const privateIds: string[] = [];
   for (const [i, zone] of zones.entries()) {
@@ -147,7 +142,6 @@ export async function ensureNetwork(op: Operation, ec2: EC2Client, ec2Once: EC2C
         find: () => findSubnet(op, ec2, vpcId, name, component),
         create: async () =>
           (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: block, AvailabilityZone: zone, TagSpecifications: tagSpec('subnet', tags) }), { abortSignal: op.signal })).Subnet as Subnet,
-        alreadyExists: ['InvalidSubnet.Conflict'],
       });
       const id = subnet.SubnetId ?? '';
       if (kind === 'public' && !subnet.MapPublicIpOnLaunch) {
@@ -177,11 +171,7 @@ async function ensurePublicRouting(op: Operation, ec2: EC2Client, ec2Once: EC2Cl
   const igw = (await op.call('describing the internet gateway', () => ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igwId] }), { abortSignal: op.signal }), igwResource))
     .InternetGateways?.[0];
   if (!igw?.Attachments?.some((a) => a.VpcId === vpcId)) {
-    await op
-      .call('attaching the internet gateway', () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }), { abortSignal: op.signal }), igwResource)
-      .catch((error: unknown) => {
-        if (!isAwsError(error, 'Resource.AlreadyAssociated')) throw error;
-      });
+    await op.change('attaching the internet gateway', () => ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }), { abortSignal: op.signal }), igwResource);
   }
   op.step(igwResource, 'succeeded', igwId);
 
@@ -197,20 +187,12 @@ async function ensurePublicRouting(op: Operation, ec2: EC2Client, ec2Once: EC2Cl
   });
   const table = (await op.call('describing the route table', () => ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [rtId] }), { abortSignal: op.signal }), rtResource)).RouteTables?.[0];
   if (!table?.Routes?.some((r) => r.DestinationCidrBlock === '0.0.0.0/0')) {
-    await op
-      .call('adding the default route', () => ec2.send(new CreateRouteCommand({ RouteTableId: rtId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }), { abortSignal: op.signal }), rtResource)
-      .catch((error: unknown) => {
-        if (!isAwsError(error, 'RouteAlreadyExists')) throw error;
-      });
+    await op.change('adding the default route', () => ec2.send(new CreateRouteCommand({ RouteTableId: rtId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }), { abortSignal: op.signal }), rtResource);
   }
   const associated = new Set((table?.Associations ?? []).map((a) => a.SubnetId));
   for (const subnetId of publicIds) {
     if (associated.has(subnetId)) continue;
-    await op
-      .call(`associating ${subnetId} with the public route table`, () => ec2.send(new AssociateRouteTableCommand({ RouteTableId: rtId, SubnetId: subnetId }), { abortSignal: op.signal }), rtResource)
-      .catch((error: unknown) => {
-        if (!isAwsError(error, 'Resource.AlreadyAssociated')) throw error;
-      });
+    await op.change(`associating ${subnetId} with the public route table`, () => ec2.send(new AssociateRouteTableCommand({ RouteTableId: rtId, SubnetId: subnetId }), { abortSignal: op.signal }), rtResource);
   }
   op.step(rtResource, 'succeeded', rtId);
 }

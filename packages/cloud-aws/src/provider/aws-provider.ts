@@ -4,6 +4,7 @@ import {
   GatiError,
   noopLogger,
   parseConfig,
+  Provisioning,
   renderKubeconfig,
   SecretConfigSchema,
   SecretNameSchema,
@@ -19,6 +20,7 @@ import {
   type LoadBalancerInfo,
   type LoadBalancerRef,
   type Logger,
+  type Operation,
   type OperationOptions,
   type ProvisioningPlan,
   type SecretConfig,
@@ -33,7 +35,7 @@ import { deleteOwnedNetwork, ensureNetwork, planNetwork } from '../network/netwo
 import { deleteSecret, retrieveSecret, storeSecret } from '../secrets/secrets.js';
 import { createClients, destroyClients, type AwsClients } from './clients.js';
 import { AwsProviderConfigSchema, resolveAwsConfig, type AwsProviderConfig, type ResolvedAwsConfig } from './config.js';
-import { Operation } from './operation.js';
+import { awsOperation, QUICK_OPERATION_TIMEOUT_MS } from './operation.js';
 import { awsLoadBalancerAnnotations } from '../load-balancer/aws-annotations.js';
 import { createLoadBalancer, deleteAllLoadBalancers, deleteLoadBalancer, KubeClient } from '@gati-framework/kubernetes';
 
@@ -69,7 +71,7 @@ export class AWSCloudProvider implements ICloudProvider {
   async planCluster(input: ClusterConfigInput): Promise<ProvisioningPlan> {
     const { clients, config: aws } = this.ready();
     const config = this.parseCluster(input);
-    const op = this.operation('planCluster', {});
+    const op = this.operation('planCluster', {}, QUICK_OPERATION_TIMEOUT_MS);
     try {
       const cluster = { name: config.name, region: aws.region };
       const steps = [
@@ -88,45 +90,28 @@ export class AWSCloudProvider implements ICloudProvider {
     const { clients, config: aws } = this.ready();
     const config = this.parseCluster(input);
     const op = this.operation('createCluster', options);
-    const top = `cluster/${config.name}`;
-    op.step(top, 'started', `creating EKS cluster ${config.name} in ${aws.region}`);
-    const done: string[] = [];
-    try {
-      const owner = { name: config.name, region: aws.region, tags: config.tags ?? {} };
-      const clusterRoleArn = await ensureRole(op, clients.iam, owner, 'cluster');
-      done.push(`cluster role ${clusterRoleArn}`);
-      const nodeRoleArn = await ensureRole(op, clients.iam, owner, 'node');
-      done.push(`node role ${nodeRoleArn}`);
-      const network = await ensureNetwork(op, clients.ec2, clients.ec2Once, config, aws.zoneCount);
-      done.push(`network ${network.vpcId} (${network.subnetIds.length} subnets in ${network.zones.join(', ')})`);
-      const cluster = await ensureCluster(op, clients.eks, config, {
-        roleArn: clusterRoleArn,
-        subnetIds: network.subnetIds,
-        logging: aws.clusterLogging,
-        rolePropagationTimeoutMs: aws.rolePropagationTimeoutMs,
-      });
-      done.push(`EKS cluster ${config.name} (ACTIVE)`);
-      const groups = await Promise.all(
-        config.nodePools.map(async (pool) => {
-          const ng = await ensureNodegroup(op, clients.eks, config, pool, { nodeRoleArn, subnetIds: network.nodeSubnetIds });
-          done.push(`node group ${pool.name} (ACTIVE)`);
-          return ng;
-        }),
-      );
-      const info = toClusterInfo(cluster, groups, aws.region);
-      op.step(top, 'succeeded', `cluster ${config.name} is ACTIVE with ${groups.length} node group(s)`);
-      return info;
-    } catch (error) {
-      const mapped = mapAwsError(error, `creating cluster ${config.name}`);
-      const exists = done.length > 0 ? `Already in place (kept; call createCluster again to resume): ${done.join('; ')}.` : 'Nothing was created.';
-      op.step(top, 'failed', `${mapped.message} ${exists}`);
-      throw new GatiError(mapped.code, `${mapped.message}\n${exists}`, {
-        provider: 'aws',
-        retryable: mapped.retryable,
-        cause: mapped.cause ?? mapped,
-        details: { ...mapped.details, created: done },
-      });
-    }
+    const job = new Provisioning(op, { resource: `cluster/${config.name}`, what: `creating cluster ${config.name}`, resume: 'call createCluster again to resume' });
+    return job.run(
+      `creating EKS cluster ${config.name} in ${aws.region}`,
+      async (p) => {
+        const owner = { name: config.name, region: aws.region, tags: config.tags ?? {} };
+        const clusterRoleArn = await p.step(() => ensureRole(op, clients.iam, owner, 'cluster'), (arn) => `cluster role ${arn}`);
+        const nodeRoleArn = await p.step(() => ensureRole(op, clients.iam, owner, 'node'), (arn) => `node role ${arn}`);
+        const network = await p.step(
+          () => ensureNetwork(op, clients.ec2, clients.ec2Once, config, aws.zoneCount),
+          (n) => `network ${n.vpcId} (${n.subnetIds.length} subnets in ${n.zones.join(', ')})`,
+        );
+        const settings = { roleArn: clusterRoleArn, subnetIds: network.subnetIds, logging: aws.clusterLogging, rolePropagationTimeoutMs: aws.rolePropagationTimeoutMs };
+        const cluster = await p.step(() => ensureCluster(op, clients.eks, config, settings), () => `EKS cluster ${config.name} (ACTIVE)`);
+        const groups = await Promise.all(
+          config.nodePools.map((pool) =>
+            p.step(() => ensureNodegroup(op, clients.eks, config, pool, { nodeRoleArn, subnetIds: network.nodeSubnetIds }), () => `node group ${pool.name} (ACTIVE)`),
+          ),
+        );
+        return toClusterInfo(cluster, groups, aws.region);
+      },
+      (info) => `cluster ${config.name} is ACTIVE with ${info.nodePools.length} node group(s)`,
+    );
   }
 
   async deleteCluster(name: string, options: OperationOptions = {}): Promise<void> {
@@ -176,7 +161,7 @@ export class AWSCloudProvider implements ICloudProvider {
 
   async getCluster(name: string): Promise<ClusterInfo> {
     const { clients, config: aws } = this.ready();
-    const op = this.operation('getCluster', {});
+    const op = this.operation('getCluster', {}, QUICK_OPERATION_TIMEOUT_MS);
     try {
       const cluster = await op.call(`describing cluster ${name}`, () => describeCluster(clients.eks, name));
       if (!cluster) throw new GatiError('NOT_FOUND', `Cluster "${name}" does not exist in ${aws.region}.`, { provider: 'aws' });
@@ -237,7 +222,7 @@ export class AWSCloudProvider implements ICloudProvider {
     const { clients, config: aws } = this.ready();
     const config = parseConfig(SecretConfigSchema, input, 'secret config');
     try {
-      return await storeSecret(this.operation('storeSecret', {}), clients.secrets, config, aws.restoreDeletedSecrets);
+      return await storeSecret(this.operation('storeSecret', {}, QUICK_OPERATION_TIMEOUT_MS), clients.secrets, config, aws.restoreDeletedSecrets);
     } catch (error) {
       throw mapAwsError(error, `storing secret ${config.name}`);
     }
@@ -247,7 +232,7 @@ export class AWSCloudProvider implements ICloudProvider {
     const { clients } = this.ready();
     parseConfig(SecretNameSchema, name, 'secret name');
     try {
-      return await retrieveSecret(this.operation('retrieveSecret', {}), clients.secrets, name);
+      return await retrieveSecret(this.operation('retrieveSecret', {}, QUICK_OPERATION_TIMEOUT_MS), clients.secrets, name);
     } catch (error) {
       throw mapAwsError(error, `reading secret ${name}`);
     }
@@ -257,7 +242,7 @@ export class AWSCloudProvider implements ICloudProvider {
     const { clients } = this.ready();
     parseConfig(SecretNameSchema, name, 'secret name');
     try {
-      await deleteSecret(this.operation('deleteSecret', {}), clients.secrets, name, options);
+      await deleteSecret(this.operation('deleteSecret', {}, QUICK_OPERATION_TIMEOUT_MS), clients.secrets, name, options);
     } catch (error) {
       throw mapAwsError(error, `deleting secret ${name}`);
     }
@@ -270,13 +255,13 @@ export class AWSCloudProvider implements ICloudProvider {
   }
 
   /** A Kubernetes client for the cluster, authenticated with a freshly minted EKS token (~14 minutes); `close()` it after use. */
-  async kubeClient(clusterName: string): Promise<KubeClient> {
+  private async kubeClient(clusterName: string): Promise<KubeClient> {
     return KubeClient.fromKubeconfig(await this.getKubeconfig(clusterName, { auth: 'token' }), { logger: this.logger });
   }
 
   /** The ACTIVE cluster's description (endpoint and CA), or NOT_FOUND / CONFLICT. */
-  async activeCluster(clients: AwsClients, name: string): Promise<Cluster> {
-    const op = this.operation('describeCluster', {});
+  private async activeCluster(clients: AwsClients, name: string): Promise<Cluster> {
+    const op = this.operation('describeCluster', {}, QUICK_OPERATION_TIMEOUT_MS);
     const cluster = await op.call(`describing cluster ${name}`, () => describeCluster(clients.eks, name)).catch((e: unknown) => {
       throw mapAwsError(e, `reading cluster ${name}`);
     });
@@ -287,21 +272,18 @@ export class AWSCloudProvider implements ICloudProvider {
     return cluster;
   }
 
-  /** For the load balancer module: the initialized clients and config. */
-  ready(): { clients: AwsClients; config: ResolvedAwsConfig } {
+  /** The initialized clients and config, or NOT_INITIALIZED. */
+  private ready(): { clients: AwsClients; config: ResolvedAwsConfig } {
     if (!this.clients || !this.config) {
       throw new GatiError('NOT_INITIALIZED', 'The aws provider is not initialized (or was closed): call initialize(config) first.', { provider: 'aws' });
     }
     return { clients: this.clients, config: this.config };
   }
 
-  operation(name: string, options: OperationOptions): Operation {
-    const aws = this.config;
-    return new Operation(name, options, aws?.operationTimeoutMs ?? 40 * 60_000, {
-      pollIntervalMs: aws?.pollIntervalMs ?? 5000,
-      maxPollIntervalMs: aws?.maxPollIntervalMs ?? 30_000,
-      retryBaseDelayMs: aws?.retryBaseDelayMs ?? 200,
-    });
+  /** An operation with this provider's error model and delays; quick calls pass a shorter default deadline. */
+  private operation(name: string, options: OperationOptions, defaultTimeoutMs?: number): Operation {
+    const { config } = this.ready();
+    return awsOperation(name, options, config, defaultTimeoutMs);
   }
 
   private parseCluster(input: ClusterConfigInput): ClusterConfig {

@@ -10,8 +10,10 @@ export const AwsProviderConfigSchema = BaseProviderConfigSchema.extend({
   profile: z.string().min(1).optional(),
   /** SDK attempts per call before Gati's own retry takes over. Default 3. */
   maxAttempts: z.number().int().min(1).max(20).optional(),
-  /** First delay before retrying a throttled or failed call (doubles up to 25×). Default 200 ms. */
+  /** First delay before retrying a throttled or failed call (doubles, with jitter, up to maxRetryDelayMs). Default 200 ms. */
   retryBaseDelayMs: z.number().int().min(1).optional(),
+  /** Ceiling of that backoff, whatever the poll interval. Default 25 × retryBaseDelayMs, at most 5000 ms. */
+  maxRetryDelayMs: z.number().int().min(1).optional(),
   /** First delay between status checks while waiting. Default 5000 ms. */
   pollIntervalMs: z.number().int().min(1).optional(),
   /** Largest delay between status checks. Default 30 000 ms. */
@@ -37,6 +39,7 @@ export interface ResolvedAwsConfig {
   profile?: string;
   maxAttempts: number;
   retryBaseDelayMs: number;
+  maxRetryDelayMs: number;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
   rolePropagationTimeoutMs: number;
@@ -55,6 +58,7 @@ export function resolveAwsConfig(parsed: z.infer<typeof AwsProviderConfigSchema>
     ...(parsed.profile ? { profile: parsed.profile } : {}),
     maxAttempts: parsed.maxAttempts ?? 3,
     retryBaseDelayMs: parsed.retryBaseDelayMs ?? 200,
+    maxRetryDelayMs: parsed.maxRetryDelayMs ?? Math.max(parsed.retryBaseDelayMs ?? 200, Math.min(5000, 25 * (parsed.retryBaseDelayMs ?? 200))),
     pollIntervalMs: parsed.pollIntervalMs ?? 5000,
     maxPollIntervalMs: parsed.maxPollIntervalMs ?? Math.max(parsed.pollIntervalMs ?? 5000, 30_000),
     rolePropagationTimeoutMs: parsed.rolePropagationTimeoutMs ?? 120_000,

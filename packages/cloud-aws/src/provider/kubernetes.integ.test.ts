@@ -23,6 +23,11 @@ if (!hasKubectl) console.warn('[cloud-aws] kubectl not found: the kubectl part o
 let emu: AwsEmulator;
 let provider: AWSCloudProvider;
 let dir: string;
+/** A Kubernetes client through the public API only: a token kubeconfig from the provider. */
+async function kubeClientFor(clusterName: string): Promise<KubeClient> {
+  return KubeClient.fromKubeconfig(await provider.getKubeconfig(clusterName, { auth: 'token' }));
+}
+
 const pools = [{ name: 'p', instanceType: 't3.large', minNodes: 1, desiredNodes: 1, maxNodes: 2 }];
 
 /** GET on the cluster's API with a bearer token; returns the HTTP status. */
@@ -143,7 +148,7 @@ describe('@gati-framework/kubernetes and load balancers on an EKS cluster', () =
   });
 
   it('network: an NLB Service fronting an existing Service, internal scheme', async () => {
-    const kube = await provider.kubeClient('kube-a');
+    const kube = await kubeClientFor('kube-a');
     await kube.apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'default' }, spec: { selector: { app: 'api' }, ports: [{ port: 9000, targetPort: 9000 }] } }]);
     const info = await provider.createLoadBalancer({ clusterName: 'kube-a', name: 'api-nlb', type: 'network', scheme: 'internal', serviceName: 'api', port: 443, targetPort: 9000 });
     expect(info.endpoint).toMatch(/\.elb\.us-east-1\.amazonaws\.com$/);
@@ -162,7 +167,7 @@ describe('@gati-framework/kubernetes and load balancers on an EKS cluster', () =
   it('deleting both clusters removes their load balancers first, leaves the inventory empty and stops their API servers', async () => {
     const server = emu.kubernetes?.api('kube-a')?.url;
     await provider.createLoadBalancer({ clusterName: 'kube-b', name: 'left-over', namespace: 'kube-public', type: 'network', selector: { app: 'x' }, port: 80, targetPort: 80 });
-    const kube = await provider.kubeClient('kube-b');
+    const kube = await kubeClientFor('kube-b');
     await kube.apply([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'app-svc', namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'gati' } }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } }]);
     const apiB = emu.kubernetes?.api('kube-b');
     await provider.deleteCluster('kube-a');

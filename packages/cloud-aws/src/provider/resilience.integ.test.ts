@@ -1,5 +1,5 @@
 import type { AwsEmulator } from '@gati-framework/cloud-emulator/aws';
-import { isGatiError, type ClusterConfigInput, type ProgressEvent } from '@gati-framework/core';
+import { isGatiError, type ClusterConfigInput, type GatiError, type ProgressEvent } from '@gati-framework/core';
 import { expectGatiError } from '@gati-framework/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AWSCloudProvider } from '../index.js';
@@ -145,6 +145,22 @@ describe('AWSCloudProvider against the AWS emulator', () => {
     expectEmpty();
   });
 
+  it('a change whose response is lost is retried once: the "already done" answer is success at once', async () => {
+    for (const action of ['ec2:AttachInternetGateway', 'ec2:CreateRoute', 'ec2:AssociateRouteTable']) {
+      emu.faults.addRule({ match: new RegExp(`^${action}$`), error: 'LostResponse', times: 1 });
+    }
+    const started = performance.now();
+    await provider.createCluster(cluster('changed'));
+    // Retrying "already associated" as a conflict used to cost about 30 s per lost answer.
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(emu.requests({ action: 'AttachInternetGateway' }).map((e) => e.errorCode)).toEqual(['InternalError', 'Resource.AlreadyAssociated']);
+    expect(emu.requests({ action: 'CreateRoute' }).map((e) => e.errorCode)).toEqual(['InternalError', 'RouteAlreadyExists']);
+    expect(emu.requests({ action: 'AssociateRouteTable' }).map((e) => e.errorCode ?? 'ok')).toEqual(['InternalError', 'Resource.AlreadyAssociated', 'ok', 'ok']);
+    expectOneCluster('changed');
+    await provider.deleteCluster('changed');
+    expectEmpty();
+  });
+
   it('resumes after a failure midway without duplicates, and the failure says what exists', async () => {
     emu.faults.addRule({ match: /^eks:CreateNodegroup$/, error: 'AccessDenied', times: 1 });
     const error = await expectGatiError(provider.createCluster(cluster('resume')), 'PERMISSION_DENIED');
@@ -220,6 +236,13 @@ describe('AWSCloudProvider against the AWS emulator', () => {
     expect(inv.subnets).toHaveLength(3); // the caller's network stays
     expect(inv.roles).toEqual([]);
     expect(inv.clusters).toEqual([]);
+  });
+
+  it('a VPC block too small for its subnets is INVALID_CONFIG naming network.cidrBlock, before any VPC is made', async () => {
+    const error = await expectGatiError(provider.createCluster({ ...cluster('tiny'), network: { cidrBlock: '10.9.0.0/27' } }), 'INVALID_CONFIG');
+    expect(error.message).toMatch(/network\.cidrBlock: 10\.9\.0\.0\/27 is too small for 6 subnets/);
+    expect((error as GatiError).details?.['issues']).toEqual([expect.objectContaining({ path: 'network.cidrBlock' })]);
+    expect(emu.requests({ action: 'CreateVpc' })).toHaveLength(0);
   });
 
   it('maps credentials errors to UNAUTHENTICATED without leaking the key', async () => {

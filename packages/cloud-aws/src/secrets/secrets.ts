@@ -7,10 +7,9 @@ import {
   TagResourceCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { GatiError, type SecretConfig, type SecretRef, type DeleteSecretOptions } from '@gati-framework/core';
+import { GatiError, type DeleteSecretOptions, type Operation, type SecretConfig, type SecretRef } from '@gati-framework/core';
 import { isAwsError } from '../errors/map-error.js';
-import { toTagList } from '../provider/naming.js';
-import type { Operation } from '../provider/operation.js';
+import { toTagList } from '../tags/tag-list.js';
 
 const SCHEDULED = /scheduled for deletion|marked for deletion/i;
 

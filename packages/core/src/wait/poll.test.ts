@@ -135,3 +135,33 @@ describe('retry', () => {
     ).rejects.toBe(notFound);
   });
 });
+
+describe('poll with a separate retry backoff', () => {
+  it('retries errors on the short scale while "not done" waits use the poll scale', async () => {
+    let calls = 0;
+    const started = performance.now();
+    const v = await poll(
+      async () => {
+        calls++;
+        if (calls <= 5) throw new GatiError('THROTTLED', 'Rate exceeded');
+        return { done: true, value: calls };
+      },
+      { minDelayMs: 60_000, maxDelayMs: 60_000, retryMinDelayMs: 2, retryMaxDelayMs: 8 },
+    );
+    expect(v).toBe(6);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('with maxRetryableErrors Infinity only the time limit ends the retries', async () => {
+    let calls = 0;
+    const error = await poll(
+      async () => {
+        calls++;
+        throw new GatiError('UNAVAILABLE', '503');
+      },
+      { minDelayMs: 1, maxDelayMs: 2, maxRetryableErrors: Number.POSITIVE_INFINITY, timeoutMs: 100 },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    expect(calls).toBeGreaterThan(11);
+  });
+});

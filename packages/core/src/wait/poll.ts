@@ -19,8 +19,20 @@ export interface PollOptions extends OperationOptions {
   factor?: number;
   /** Overall time limit. Default 30 minutes. */
   timeoutMs?: number;
-  /** Consecutive retryable errors tolerated before giving up. Default 10. */
+  /**
+   * Consecutive retryable errors tolerated before giving up. Default 10.
+   * `Infinity` leaves `timeoutMs` as the only budget (what provisioning uses:
+   * under heavy throttling a count runs out long before the deadline).
+   */
   maxRetryableErrors?: number;
+  /**
+   * First delay after a retryable error. Default `minDelayMs`. Setting it (or
+   * `retryMaxDelayMs`) gives errors a backoff of their own, independent of the
+   * (usually longer) delays between "not done yet" checks.
+   */
+  retryMinDelayMs?: number;
+  /** Largest delay after retryable errors in a row. Default `maxDelayMs`. */
+  retryMaxDelayMs?: number;
   /** Maps a raw (SDK) error to a GatiError; default wraps it as non-retryable PROVIDER_ERROR. */
   mapError?: (error: unknown) => GatiError;
   /** Random source in [0, 1) for jitter; injectable for tests. */
@@ -66,6 +78,11 @@ export async function poll<T>(check: (attempt: number) => Promise<PollResult<T>>
   const signal = options.signal ? AbortSignal.any([options.signal, timeoutSignal.signal]) : timeoutSignal.signal;
   let lastMessage = 'not started';
   let consecutiveErrors = 0;
+  // Separate schedules: errors back off on their own (short) scale, waits on the poll scale.
+  const separateRetryDelays = options.retryMinDelayMs !== undefined || options.retryMaxDelayMs !== undefined;
+  const retryMin = options.retryMinDelayMs ?? o.minDelayMs;
+  const retryMax = Math.max(retryMin, options.retryMaxDelayMs ?? o.maxDelayMs);
+  let notDoneCount = 0;
 
   const fail = (error: GatiError): never => {
     progress.emit(o.resource, 'failed', error.message);
@@ -100,7 +117,11 @@ export async function poll<T>(check: (attempt: number) => Promise<PollResult<T>>
         return result.value;
       }
       if (result) lastMessage = result.message ?? 'waiting';
-      const delay = Math.min(backoffDelay(attempt, o.minDelayMs, o.maxDelayMs, o.factor, random), Math.max(0, deadline - Date.now()));
+      let wanted: number;
+      if (!separateRetryDelays) wanted = backoffDelay(attempt, o.minDelayMs, o.maxDelayMs, o.factor, random);
+      else if (result) wanted = backoffDelay(notDoneCount++, o.minDelayMs, o.maxDelayMs, o.factor, random);
+      else wanted = backoffDelay(consecutiveErrors - 1, retryMin, retryMax, o.factor, random);
+      const delay = Math.min(wanted, Math.max(0, deadline - Date.now()));
       progress.emit(o.resource, 'waiting', lastMessage);
       try {
         await sleep(delay, signal);
