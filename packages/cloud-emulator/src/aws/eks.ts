@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { StateClock, type LifecycleState } from '../common/state-clock.js';
 import type { AwsContext, EksClusterBackend } from './context.js';
 import type { Ec2Service } from './ec2.js';
 import type { IamService } from './iam.js';
 import { AwsApiError, type HandlerResult } from './wire.js';
 
-type Status = 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED';
 
 export interface ClusterRecord {
   name: string;
@@ -19,8 +19,6 @@ export interface ClusterRecord {
   tags: Record<string, string>;
   clientRequestToken?: string;
   createdAt: number;
-  activeAt: number;
-  deleteAt?: number;
   endpoint: string;
   caPem: string;
   attached: boolean;
@@ -43,8 +41,6 @@ export interface NodegroupRecord {
   tags: Record<string, string>;
   clientRequestToken?: string;
   createdAt: number;
-  activeAt: number;
-  deleteAt?: number;
 }
 
 export const SUPPORTED_VERSIONS = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33'];
@@ -75,32 +71,36 @@ function detachedClusterCa(name: string): string {
 
 /** EKS clusters and managed node groups (REST-JSON), with AWS's state machine and validation. */
 export class EksService {
-  readonly clusters = new Map<string, ClusterRecord>();
-  readonly nodegroups = new Map<string, NodegroupRecord>();
+  /** Clusters by name, CREATING → ACTIVE → DELETING → gone on the kit's state clock. */
+  readonly clusters: StateClock<ClusterRecord>;
+  /** Node groups by `cluster/name`. */
+  readonly nodegroups: StateClock<NodegroupRecord>;
 
   constructor(
     private readonly ctx: AwsContext,
     private readonly iam: IamService,
     private readonly ec2: Ec2Service,
     private readonly backend?: EksClusterBackend,
-  ) {}
-
-  /** Applies due state transitions: CREATING → ACTIVE, DELETING → gone. */
-  tick(): void {
-    const now = this.ctx.now();
-    for (const [key, ng] of this.nodegroups) if (ng.deleteAt !== undefined && now >= ng.deleteAt) this.nodegroups.delete(key);
-    for (const [name, c] of this.clusters) {
-      if (c.deleteAt !== undefined && now >= c.deleteAt) {
-        this.clusters.delete(name);
+  ) {
+    const now = (): number => this.ctx.now();
+    this.nodegroups = new StateClock({ now });
+    this.clusters = new StateClock({
+      now,
+      onGone: (name, c) => {
+        if (!c.attached || !this.backend) return;
         const backend = this.backend;
-        if (c.attached && backend) {
-          // Detaching is best effort: the cluster is gone from EKS either way.
-          Promise.resolve()
-            .then(() => backend.detach(name))
-            .catch(() => undefined);
-        }
-      }
-    }
+        // Detaching is best effort: the cluster is gone from EKS either way.
+        Promise.resolve()
+          .then(() => backend.detach(name))
+          .catch(() => undefined);
+      },
+    });
+  }
+
+  /** Cancels the state timers (the emulator is closing). */
+  close(): void {
+    this.clusters.close();
+    this.nodegroups.close();
   }
 
   subnetInUse(id: string): boolean {
@@ -137,7 +137,7 @@ export class EksService {
           throw new AwsApiError('ResourceInUseException', `Cluster has nodegroups attached`, 409);
         }
         if (this.clusterStatus(c) === 'CREATING') throw new AwsApiError('ResourceInUseException', `Cannot delete because cluster ${clusterName} currently has an update in progress`, 409);
-        c.deleteAt ??= this.ctx.now() + this.ctx.timings.clusterDeleteMs;
+        this.clusters.delete(c.name, this.ctx.timings.clusterDeleteMs);
         return { cluster: this.clusterJson(c) };
       }
       case 'CreateNodegroup':
@@ -152,7 +152,7 @@ export class EksService {
         if (this.nodegroupStatus(ng) === 'CREATING') {
           throw new AwsApiError('ResourceInUseException', `Nodegroup ${ng.name} cannot be deleted because it is currently in CREATING status`, 409);
         }
-        ng.deleteAt ??= this.ctx.now() + this.ctx.timings.nodegroupDeleteMs;
+        this.nodegroups.delete(`${clusterName}/${ng.name}`, this.ctx.timings.nodegroupDeleteMs);
         return { nodegroup: this.nodegroupJson(ng) };
       }
       case 'ListTagsForResource':
@@ -203,7 +203,6 @@ export class EksService {
       tags: record(body['tags']),
       ...(token ? { clientRequestToken: token } : {}),
       createdAt: now,
-      activeAt: now + this.ctx.timings.clusterCreateMs,
       // Without a Kubernetes backend nothing serves the API: point at a closed loopback port,
       // never at a name that would leave the machine.
       endpoint: 'https://127.0.0.1:1',
@@ -213,7 +212,7 @@ export class EksService {
     if (!cluster.endpointPublicAccess && !cluster.endpointPrivateAccess) {
       throw new AwsApiError('InvalidParameterException', 'The cluster must have public or private endpoint access enabled.');
     }
-    this.clusters.set(name, cluster);
+    this.clusters.create(name, cluster, this.ctx.timings.clusterCreateMs);
     if (this.backend) {
       try {
         const api = await this.backend.attach({ name, arn, region: this.ctx.region });
@@ -221,7 +220,7 @@ export class EksService {
         cluster.caPem = api.caPem;
         cluster.attached = true;
       } catch (error) {
-        this.clusters.delete(name);
+        this.clusters.remove(name);
         throw new AwsApiError('ServerException', `Could not start the cluster's API server: ${error instanceof Error ? error.message : String(error)}`, 500);
       }
     }
@@ -272,9 +271,8 @@ export class EksService {
       tags: record(body['tags']),
       ...(token ? { clientRequestToken: token } : {}),
       createdAt: now,
-      activeAt: now + this.ctx.timings.nodegroupCreateMs,
     };
-    this.nodegroups.set(`${clusterName}/${name}`, ng);
+    this.nodegroups.create(`${clusterName}/${name}`, ng, this.ctx.timings.nodegroupCreateMs);
     return ng;
   }
 
@@ -320,14 +318,12 @@ export class EksService {
     return ng;
   }
 
-  clusterStatus(c: ClusterRecord): Status {
-    if (c.deleteAt !== undefined) return 'DELETING';
-    return this.ctx.now() >= c.activeAt ? 'ACTIVE' : 'CREATING';
+  clusterStatus(c: ClusterRecord): LifecycleState {
+    return this.clusters.state(c.name) ?? 'DELETING';
   }
 
-  private nodegroupStatus(n: NodegroupRecord): Status {
-    if (n.deleteAt !== undefined) return 'DELETING';
-    return this.ctx.now() >= n.activeAt ? 'ACTIVE' : 'CREATING';
+  private nodegroupStatus(n: NodegroupRecord): LifecycleState {
+    return this.nodegroups.state(`${n.clusterName}/${n.name}`) ?? 'DELETING';
   }
 
   private clusterJson(c: ClusterRecord): Record<string, unknown> {
