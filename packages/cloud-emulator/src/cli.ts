@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
+// `--` ends Node's own options: Node 20 otherwise reads a script argument named `--env-file` as its
+// own flag (nodejs/node#54232) and exits before this command runs when the file does not exist yet.
 import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { noopLogger } from '@gati-framework/core';
