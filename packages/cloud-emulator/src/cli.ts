@@ -98,8 +98,8 @@ async function main(argv: string[]): Promise<void> {
     writeFileAtomically(envFile, text);
     process.stdout.write(text);
   }
-  process.stdout.write('ready (Ctrl-C to stop)\n');
-  await new Promise<void>((resolve) => {
+  // The signal handlers go in before `ready` is printed: whoever waits for it may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       process.stdout.write(`\n${signal}: stopping\n`);
       resolve();
@@ -107,6 +107,8 @@ async function main(argv: string[]): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  process.stdout.write('ready (Ctrl-C to stop)\n');
+  await stopped;
   const force = setTimeout(() => process.exit(1), 5000);
   force.unref();
   await stopAll();
