@@ -1,15 +1,14 @@
-#!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
+#!/usr/bin/env -S node --
+// `--` ends Node's own options: Node 20 otherwise reads a script argument named `--env-file` as its
+// own flag (nodejs/node#54232) and exits before this command runs when the file does not exist yet.
+import { rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { noopLogger } from '@gati-framework/core';
 import { createCertificateAuthority } from './common/certificates.js';
-import type { EmulatorModule, RunningEmulator } from './common/module.js';
+import { formatEnvLines, writeFileAtomically } from './common/env-file.js';
+import type { RunningEmulator, WrittenFiles } from './common/module.js';
 import { RequestLog } from './common/request-log.js';
-import { awsEmulatorModule } from './aws/module.js';
-import { kubernetesEmulatorModule } from './kubernetes/module.js';
-
-/** Every emulator the command can start; cloud API emulators register here as they are added. */
-export const EMULATOR_MODULES: EmulatorModule[] = [kubernetesEmulatorModule, awsEmulatorModule];
+import { EMULATOR_MODULES } from './modules.js';
 
 function usage(): string {
   const lines = [
@@ -22,6 +21,9 @@ function usage(): string {
     '  --host <address>          address to listen on (default 127.0.0.1)',
     '  --kubeconfig-out <file>   write a kubeconfig for the emulated cluster to this file',
     '  --ca-out <file>           write the PEM of the emulators\' CA to this file',
+    '  --env-file <file>         once every emulator is ready, write `export NAME=value` lines a client needs',
+    '                            (endpoints, region, test credentials including secrets, CA and kubeconfig paths)',
+    '                            to this file (mode 600; removed at start) and print them; use: source <file>',
     '  -h, --help                show this help',
   ];
   for (const m of EMULATOR_MODULES) {
@@ -29,6 +31,10 @@ function usage(): string {
     for (const [flag, help] of Object.entries(m.flags)) lines.push(`  --${flag.padEnd(23)} ${help}`);
   }
   return lines.join('\n');
+}
+
+function fail(message: string): never {
+  throw Object.assign(new Error(message), { name: 'UsageError' });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -40,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string' },
       'kubeconfig-out': { type: 'string' },
       'ca-out': { type: 'string' },
+      'env-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...moduleFlags,
     },
@@ -51,7 +58,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const wanted = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : EMULATOR_MODULES.map((m) => m.name);
   const unknown = wanted.filter((w) => !EMULATOR_MODULES.some((m) => m.name === w));
-  if (unknown.length > 0) throw new Error(`unknown emulator(s): ${unknown.join(', ')} (known: ${EMULATOR_MODULES.map((m) => m.name).join(', ')})`);
+  if (unknown.length > 0) fail(`unknown emulator(s): ${unknown.join(', ')} (known: ${EMULATOR_MODULES.map((m) => m.name).join(', ')})`);
+  const envFile = typeof values['env-file'] === 'string' ? values['env-file'] : undefined;
+  // A stale file from an earlier run would look ready to whoever waits for it.
+  if (envFile) rmSync(envFile, { force: true });
   const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
   const context = { host, ca: createCertificateAuthority(), requestLog: new RequestLog(1000), logger: noopLogger };
   const flags = values as Record<string, string | undefined>;
@@ -67,17 +77,29 @@ async function main(argv: string[]): Promise<void> {
   }
   for (const r of running) for (const e of r.endpoints()) process.stdout.write(`${e.name.padEnd(16)} ${e.url}\n`);
   const artifacts = Object.assign({}, ...running.map((r) => r.artifacts?.() ?? {})) as Record<string, string>;
+  const written: WrittenFiles = { artifacts: {} };
   if (typeof values['kubeconfig-out'] === 'string') {
-    if (!artifacts['kubeconfig']) throw new Error('--kubeconfig-out needs the kubernetes emulator');
+    if (!artifacts['kubeconfig']) fail('--kubeconfig-out needs the kubernetes emulator');
     writeFileSync(values['kubeconfig-out'], artifacts['kubeconfig'], { mode: 0o600 });
+    written.artifacts['kubeconfig'] = values['kubeconfig-out'];
     process.stdout.write(`kubeconfig       ${values['kubeconfig-out']}\n`);
   }
-  if (typeof values['ca-out'] === 'string') {
-    writeFileSync(values['ca-out'], context.ca.caPem);
-    process.stdout.write(`ca               ${values['ca-out']}\n`);
+  const caOut = typeof values['ca-out'] === 'string' ? values['ca-out'] : envFile ? `${envFile}.ca.pem` : undefined;
+  if (caOut) {
+    writeFileSync(caOut, context.ca.caPem);
+    written.ca = caOut;
+    process.stdout.write(`ca               ${caOut}\n`);
   }
-  process.stdout.write('ready (Ctrl-C to stop)\n');
-  await new Promise<void>((resolve) => {
+  if (envFile) {
+    const env: Record<string, string> = Object.assign({}, ...running.map((r) => r.env?.(written) ?? {}));
+    if (written.ca) env['GATI_EMULATOR_CA_FILE'] = written.ca;
+    const text = formatEnvLines(env);
+    // Written last, in one step: its existence means every emulator is ready.
+    writeFileAtomically(envFile, text);
+    process.stdout.write(text);
+  }
+  // The signal handlers go in before `ready` is printed: whoever waits for it may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       process.stdout.write(`\n${signal}: stopping\n`);
       resolve();
@@ -85,9 +107,12 @@ async function main(argv: string[]): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  process.stdout.write('ready (Ctrl-C to stop)\n');
+  await stopped;
   const force = setTimeout(() => process.exit(1), 5000);
   force.unref();
   await stopAll();
+  if (envFile) rmSync(envFile, { force: true });
   process.stdout.write('stopped\n');
 }
 

@@ -1,56 +1,27 @@
-import { parseCidr, cidrContains, cidrOverlaps, cidrSize } from './cidr.js';
+import { cidrContains, cidrOverlaps, parseCidr } from './cidr.js';
 import { ec2Id, type AwsContext } from './context.js';
+import {
+  globMatch,
+  igwAttr,
+  igwXml,
+  routeTableAttr,
+  routeTableXml,
+  subnetAttr,
+  subnetXml,
+  tagAttr,
+  vpcAttr,
+  vpcXml,
+  zoneIdOf,
+  type Attr,
+  type InternetGatewayRecord,
+  type Resource,
+  type RouteTableRecord,
+  type SubnetRecord,
+  type VpcRecord,
+} from './ec2-shapes.js';
 import { AwsApiError, type QueryParams, type HandlerResult } from './wire.js';
 
-interface Tagged {
-  tags: Record<string, string>;
-}
-export interface VpcRecord extends Tagged {
-  id: string;
-  cidrBlock: string;
-  mainRouteTableId: string;
-}
-export interface SubnetRecord extends Tagged {
-  id: string;
-  vpcId: string;
-  cidrBlock: string;
-  availabilityZone: string;
-  mapPublicIpOnLaunch: boolean;
-}
-export interface InternetGatewayRecord extends Tagged {
-  id: string;
-  vpcId?: string;
-}
-export interface RouteTableRecord extends Tagged {
-  id: string;
-  vpcId: string;
-  main: boolean;
-  routes: { destinationCidrBlock: string; gatewayId: string; origin: string }[];
-  associations: { id: string; subnetId: string }[];
-}
-
-type Resource = VpcRecord | SubnetRecord | InternetGatewayRecord | RouteTableRecord;
-type Attr = (name: string) => string[] | undefined;
-
-function tagSet(tags: Record<string, string>): { key: string; value: string }[] {
-  return Object.entries(tags).map(([key, value]) => ({ key, value }));
-}
-
-/** Filter names every taggable resource understands. */
-function tagAttr(r: Tagged, name: string): string[] | undefined {
-  if (name.startsWith('tag:')) {
-    const v = r.tags[name.slice(4)];
-    return v === undefined ? [] : [v];
-  }
-  if (name === 'tag-key') return Object.keys(r.tags);
-  if (name === 'tag-value') return Object.values(r.tags);
-  return undefined;
-}
-
-function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return re.test(value);
-}
+export type { InternetGatewayRecord, RouteTableRecord, SubnetRecord, VpcRecord } from './ec2-shapes.js';
 
 /** VPCs, subnets, internet gateways, route tables and tags (EC2 query protocol). */
 export class Ec2Service {
@@ -64,9 +35,7 @@ export class Ec2Service {
   constructor(private readonly ctx: AwsContext) {}
 
   zoneId(zone: string): string {
-    const index = this.ctx.availabilityZones.indexOf(zone);
-    const short = this.ctx.region.replace(/^(\w)\w*-(\w)\w*-(\d+)$/, '$1$2$3');
-    return `${short}-az${index + 1}`;
+    return zoneIdOf(this.ctx, zone);
   }
 
   handle(action: string, p: QueryParams): HandlerResult {
@@ -74,16 +43,16 @@ export class Ec2Service {
       case 'DescribeAvailabilityZones':
         return this.describeAvailabilityZones(p);
       case 'CreateVpc':
-        return { vpc: this.vpcXml(this.createVpc(p)) };
+        return { vpc: vpcXml(this.ctx, this.createVpc(p)) };
       case 'DescribeVpcs':
-        return { vpcSet: this.describe(this.vpcs, p, 'VpcId', 'InvalidVpcID.NotFound', (r) => this.vpcAttr(r)).map((v) => this.vpcXml(v)) };
+        return { vpcSet: this.describe(this.vpcs, p, 'VpcId', 'InvalidVpcID.NotFound', (r) => vpcAttr(this.ctx, r)).map((v) => vpcXml(this.ctx, v)) };
       case 'DeleteVpc':
         this.deleteVpc(p.required('VpcId'));
         return { return: true };
       case 'CreateSubnet':
-        return { subnet: this.subnetXml(this.createSubnet(p)) };
+        return { subnet: subnetXml(this.ctx, this.createSubnet(p)) };
       case 'DescribeSubnets':
-        return { subnetSet: this.describe(this.subnets, p, 'SubnetId', 'InvalidSubnetID.NotFound', (r) => this.subnetAttr(r)).map((s) => this.subnetXml(s)) };
+        return { subnetSet: this.describe(this.subnets, p, 'SubnetId', 'InvalidSubnetID.NotFound', (r) => subnetAttr(this.ctx, r)).map((s) => subnetXml(this.ctx, s)) };
       case 'ModifySubnetAttribute': {
         const subnet = this.require(this.subnets, p.required('SubnetId'), 'InvalidSubnetID.NotFound', 'subnet');
         const v = p.get('MapPublicIpOnLaunch.Value');
@@ -104,11 +73,11 @@ export class Ec2Service {
       case 'CreateInternetGateway': {
         const igw: InternetGatewayRecord = { id: ec2Id('igw'), tags: this.tagSpec(p, 'internet-gateway') };
         this.internetGateways.set(igw.id, igw);
-        return { internetGateway: this.igwXml(igw) };
+        return { internetGateway: igwXml(this.ctx, igw) };
       }
       case 'DescribeInternetGateways':
         return {
-          internetGatewaySet: this.describe(this.internetGateways, p, 'InternetGatewayId', 'InvalidInternetGatewayID.NotFound', (r) => this.igwAttr(r)).map((g) => this.igwXml(g)),
+          internetGatewaySet: this.describe(this.internetGateways, p, 'InternetGatewayId', 'InvalidInternetGatewayID.NotFound', (r) => igwAttr(this.ctx, r)).map((g) => igwXml(this.ctx, g)),
         };
       case 'AttachInternetGateway': {
         const igw = this.require(this.internetGateways, p.required('InternetGatewayId'), 'InvalidInternetGatewayID.NotFound', 'internet gateway');
@@ -136,10 +105,10 @@ export class Ec2Service {
       case 'CreateRouteTable': {
         const vpc = this.require(this.vpcs, p.required('VpcId'), 'InvalidVpcID.NotFound', 'vpc');
         const rt = this.newRouteTable(vpc, false, this.tagSpec(p, 'route-table'));
-        return { routeTable: this.routeTableXml(rt) };
+        return { routeTable: routeTableXml(this.ctx, rt) };
       }
       case 'DescribeRouteTables':
-        return { routeTableSet: this.describe(this.routeTables, p, 'RouteTableId', 'InvalidRouteTableID.NotFound', (r) => this.routeTableAttr(r)).map((t) => this.routeTableXml(t)) };
+        return { routeTableSet: this.describe(this.routeTables, p, 'RouteTableId', 'InvalidRouteTableID.NotFound', (r) => routeTableAttr(this.ctx, r)).map((t) => routeTableXml(this.ctx, t)) };
       case 'CreateRoute': {
         const rt = this.require(this.routeTables, p.required('RouteTableId'), 'InvalidRouteTableID.NotFound', 'route table');
         const destination = p.required('DestinationCidrBlock');
@@ -316,88 +285,5 @@ export class Ec2Service {
     const r = map.get(id);
     if (!r) throw new AwsApiError(code, `The ${what} ID '${id}' does not exist`);
     return r;
-  }
-
-  private vpcAttr(v: VpcRecord): Attr {
-    return (name) => ({ 'vpc-id': [v.id], 'cidr': [v.cidrBlock], 'cidr-block': [v.cidrBlock], state: ['available'], 'is-default': ['false'], 'owner-id': [this.ctx.accountId] })[name];
-  }
-
-  private subnetAttr(s: SubnetRecord): Attr {
-    return (name) =>
-      ({
-        'subnet-id': [s.id],
-        'vpc-id': [s.vpcId],
-        'cidr-block': [s.cidrBlock],
-        'availability-zone': [s.availabilityZone],
-        'availability-zone-id': [this.zoneId(s.availabilityZone)],
-        state: ['available'],
-        'map-public-ip-on-launch': [String(s.mapPublicIpOnLaunch)],
-        'default-for-az': ['false'],
-      })[name];
-  }
-
-  private igwAttr(g: InternetGatewayRecord): Attr {
-    return (name) => ({ 'internet-gateway-id': [g.id], 'attachment.vpc-id': g.vpcId ? [g.vpcId] : [], 'attachment.state': g.vpcId ? ['available'] : [] })[name];
-  }
-
-  private routeTableAttr(t: RouteTableRecord): Attr {
-    return (name) =>
-      ({
-        'route-table-id': [t.id],
-        'vpc-id': [t.vpcId],
-        'association.main': [String(t.main)],
-        'association.subnet-id': t.associations.map((a) => a.subnetId),
-        'association.route-table-association-id': t.associations.map((a) => a.id),
-      })[name];
-  }
-
-  private vpcXml(v: VpcRecord): Record<string, unknown> {
-    return {
-      vpcId: v.id,
-      ownerId: this.ctx.accountId,
-      state: 'available',
-      cidrBlock: v.cidrBlock,
-      cidrBlockAssociationSet: [{ associationId: `vpc-cidr-assoc-${v.id.slice(4)}`, cidrBlock: v.cidrBlock, cidrBlockState: { state: 'associated' } }],
-      dhcpOptionsId: 'dopt-00000000',
-      instanceTenancy: 'default',
-      isDefault: false,
-      tagSet: tagSet(v.tags),
-    };
-  }
-
-  private subnetXml(s: SubnetRecord): Record<string, unknown> {
-    const cidr = parseCidr(s.cidrBlock);
-    return {
-      subnetId: s.id,
-      subnetArn: `arn:aws:ec2:${this.ctx.region}:${this.ctx.accountId}:subnet/${s.id}`,
-      state: 'available',
-      vpcId: s.vpcId,
-      cidrBlock: s.cidrBlock,
-      availableIpAddressCount: cidr ? cidrSize(cidr) - 5 : 0,
-      availabilityZone: s.availabilityZone,
-      availabilityZoneId: this.zoneId(s.availabilityZone),
-      defaultForAz: false,
-      mapPublicIpOnLaunch: s.mapPublicIpOnLaunch,
-      ownerId: this.ctx.accountId,
-      tagSet: tagSet(s.tags),
-    };
-  }
-
-  private igwXml(g: InternetGatewayRecord): Record<string, unknown> {
-    return { internetGatewayId: g.id, ownerId: this.ctx.accountId, attachmentSet: g.vpcId ? [{ vpcId: g.vpcId, state: 'available' }] : [], tagSet: tagSet(g.tags) };
-  }
-
-  private routeTableXml(t: RouteTableRecord): Record<string, unknown> {
-    return {
-      routeTableId: t.id,
-      vpcId: t.vpcId,
-      ownerId: this.ctx.accountId,
-      routeSet: t.routes.map((r) => ({ destinationCidrBlock: r.destinationCidrBlock, gatewayId: r.gatewayId, state: 'active', origin: r.origin })),
-      associationSet: [
-        ...(t.main ? [{ routeTableAssociationId: `rtbassoc-main${t.id.slice(4, 12)}`, routeTableId: t.id, main: true, associationState: { state: 'associated' } }] : []),
-        ...t.associations.map((a) => ({ routeTableAssociationId: a.id, routeTableId: t.id, subnetId: a.subnetId, main: false, associationState: { state: 'associated' } })),
-      ],
-      tagSet: tagSet(t.tags),
-    };
   }
 }

@@ -1,106 +1,45 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { StateClock, type LifecycleState } from '../common/state-clock.js';
 import type { AwsContext, EksClusterBackend } from './context.js';
 import type { Ec2Service } from './ec2.js';
+import { clusterJson, detachedClusterCa, nodegroupJson, record, str, strings, SUPPORTED_VERSIONS, TAINT_EFFECTS, type ClusterRecord, type NodegroupRecord } from './eks-shapes.js';
 import type { IamService } from './iam.js';
 import { AwsApiError, type HandlerResult } from './wire.js';
 
-type Status = 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED';
-
-export interface ClusterRecord {
-  name: string;
-  arn: string;
-  version: string;
-  roleArn: string;
-  subnetIds: string[];
-  securityGroupIds: string[];
-  endpointPublicAccess: boolean;
-  endpointPrivateAccess: boolean;
-  logging: unknown;
-  tags: Record<string, string>;
-  clientRequestToken?: string;
-  createdAt: number;
-  activeAt: number;
-  deleteAt?: number;
-  endpoint: string;
-  caPem: string;
-  attached: boolean;
-}
-
-export interface NodegroupRecord {
-  clusterName: string;
-  name: string;
-  arn: string;
-  version: string;
-  nodeRole: string;
-  subnets: string[];
-  instanceTypes: string[];
-  diskSize: number;
-  scalingConfig: { minSize: number; maxSize: number; desiredSize: number };
-  labels: Record<string, string>;
-  taints: { key: string; value?: string; effect: string }[];
-  capacityType: string;
-  amiType: string;
-  tags: Record<string, string>;
-  clientRequestToken?: string;
-  createdAt: number;
-  activeAt: number;
-  deleteAt?: number;
-}
-
-export const SUPPORTED_VERSIONS = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33'];
-const TAINT_EFFECTS = ['NO_SCHEDULE', 'PREFER_NO_SCHEDULE', 'NO_EXECUTE'];
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-function record(v: unknown): Record<string, string> {
-  if (typeof v !== 'object' || v === null) return {};
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
-}
-
-/**
- * CA data for a cluster emulated without a Kubernetes API (`kubernetes: false`): PEM-framed bytes
- * derived from the name, since no server exists to present a certificate; with the Kubernetes
- * backend, the cluster's real CA is used instead.
- */
-function detachedClusterCa(name: string): string {
-  const body = createHash('sha512').update(name).digest('base64').repeat(4).replace(/.{64}/g, '$&\n');
-  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
-}
+export { SUPPORTED_VERSIONS, type ClusterRecord, type NodegroupRecord } from './eks-shapes.js';
 
 /** EKS clusters and managed node groups (REST-JSON), with AWS's state machine and validation. */
 export class EksService {
-  readonly clusters = new Map<string, ClusterRecord>();
-  readonly nodegroups = new Map<string, NodegroupRecord>();
+  /** Clusters by name, CREATING → ACTIVE → DELETING → gone on the kit's state clock. */
+  readonly clusters: StateClock<ClusterRecord>;
+  /** Node groups by `cluster/name`. */
+  readonly nodegroups: StateClock<NodegroupRecord>;
 
   constructor(
     private readonly ctx: AwsContext,
     private readonly iam: IamService,
     private readonly ec2: Ec2Service,
     private readonly backend?: EksClusterBackend,
-  ) {}
-
-  /** Applies due state transitions: CREATING → ACTIVE, DELETING → gone. */
-  tick(): void {
-    const now = this.ctx.now();
-    for (const [key, ng] of this.nodegroups) if (ng.deleteAt !== undefined && now >= ng.deleteAt) this.nodegroups.delete(key);
-    for (const [name, c] of this.clusters) {
-      if (c.deleteAt !== undefined && now >= c.deleteAt) {
-        this.clusters.delete(name);
+  ) {
+    const now = (): number => this.ctx.now();
+    this.nodegroups = new StateClock({ now });
+    this.clusters = new StateClock({
+      now,
+      onGone: (name, c) => {
+        if (!c.attached || !this.backend) return;
         const backend = this.backend;
-        if (c.attached && backend) {
-          // Detaching is best effort: the cluster is gone from EKS either way.
-          Promise.resolve()
-            .then(() => backend.detach(name))
-            .catch(() => undefined);
-        }
-      }
-    }
+        // Detaching is best effort: the cluster is gone from EKS either way.
+        Promise.resolve()
+          .then(() => backend.detach(name))
+          .catch(() => undefined);
+      },
+    });
+  }
+
+  /** Cancels the state timers (the emulator is closing). */
+  close(): void {
+    this.clusters.close();
+    this.nodegroups.close();
   }
 
   subnetInUse(id: string): boolean {
@@ -126,34 +65,34 @@ export class EksService {
     const clusterName = segments[1] ?? '';
     switch (operation) {
       case 'CreateCluster':
-        return { cluster: this.clusterJson(await this.createCluster(body)) };
+        return { cluster: this.describeCluster(await this.createCluster(body)) };
       case 'ListClusters':
         return { clusters: [...this.clusters.keys()] };
       case 'DescribeCluster':
-        return { cluster: this.clusterJson(this.requireCluster(clusterName)) };
+        return { cluster: this.describeCluster(this.requireCluster(clusterName)) };
       case 'DeleteCluster': {
         const c = this.requireCluster(clusterName);
         if ([...this.nodegroups.values()].some((n) => n.clusterName === clusterName)) {
           throw new AwsApiError('ResourceInUseException', `Cluster has nodegroups attached`, 409);
         }
         if (this.clusterStatus(c) === 'CREATING') throw new AwsApiError('ResourceInUseException', `Cannot delete because cluster ${clusterName} currently has an update in progress`, 409);
-        c.deleteAt ??= this.ctx.now() + this.ctx.timings.clusterDeleteMs;
-        return { cluster: this.clusterJson(c) };
+        this.clusters.delete(c.name, this.ctx.timings.clusterDeleteMs);
+        return { cluster: this.describeCluster(c) };
       }
       case 'CreateNodegroup':
-        return { nodegroup: this.nodegroupJson(this.createNodegroup(clusterName, body)) };
+        return { nodegroup: this.describeNodegroup(this.createNodegroup(clusterName, body)) };
       case 'ListNodegroups':
         this.requireCluster(clusterName);
         return { nodegroups: [...this.nodegroups.values()].filter((n) => n.clusterName === clusterName).map((n) => n.name) };
       case 'DescribeNodegroup':
-        return { nodegroup: this.nodegroupJson(this.requireNodegroup(clusterName, segments[3] ?? '')) };
+        return { nodegroup: this.describeNodegroup(this.requireNodegroup(clusterName, segments[3] ?? '')) };
       case 'DeleteNodegroup': {
         const ng = this.requireNodegroup(clusterName, segments[3] ?? '');
         if (this.nodegroupStatus(ng) === 'CREATING') {
           throw new AwsApiError('ResourceInUseException', `Nodegroup ${ng.name} cannot be deleted because it is currently in CREATING status`, 409);
         }
-        ng.deleteAt ??= this.ctx.now() + this.ctx.timings.nodegroupDeleteMs;
-        return { nodegroup: this.nodegroupJson(ng) };
+        this.nodegroups.delete(`${clusterName}/${ng.name}`, this.ctx.timings.nodegroupDeleteMs);
+        return { nodegroup: this.describeNodegroup(ng) };
       }
       case 'ListTagsForResource':
         return { tags: { ...this.taggable(decodeURIComponent(segments[1] ?? '')).tags } };
@@ -203,7 +142,6 @@ export class EksService {
       tags: record(body['tags']),
       ...(token ? { clientRequestToken: token } : {}),
       createdAt: now,
-      activeAt: now + this.ctx.timings.clusterCreateMs,
       // Without a Kubernetes backend nothing serves the API: point at a closed loopback port,
       // never at a name that would leave the machine.
       endpoint: 'https://127.0.0.1:1',
@@ -213,7 +151,7 @@ export class EksService {
     if (!cluster.endpointPublicAccess && !cluster.endpointPrivateAccess) {
       throw new AwsApiError('InvalidParameterException', 'The cluster must have public or private endpoint access enabled.');
     }
-    this.clusters.set(name, cluster);
+    this.clusters.create(name, cluster, this.ctx.timings.clusterCreateMs);
     if (this.backend) {
       try {
         const api = await this.backend.attach({ name, arn, region: this.ctx.region });
@@ -221,7 +159,7 @@ export class EksService {
         cluster.caPem = api.caPem;
         cluster.attached = true;
       } catch (error) {
-        this.clusters.delete(name);
+        this.clusters.remove(name);
         throw new AwsApiError('ServerException', `Could not start the cluster's API server: ${error instanceof Error ? error.message : String(error)}`, 500);
       }
     }
@@ -272,9 +210,8 @@ export class EksService {
       tags: record(body['tags']),
       ...(token ? { clientRequestToken: token } : {}),
       createdAt: now,
-      activeAt: now + this.ctx.timings.nodegroupCreateMs,
     };
-    this.nodegroups.set(`${clusterName}/${name}`, ng);
+    this.nodegroups.create(`${clusterName}/${name}`, ng, this.ctx.timings.nodegroupCreateMs);
     return ng;
   }
 
@@ -320,69 +257,19 @@ export class EksService {
     return ng;
   }
 
-  clusterStatus(c: ClusterRecord): Status {
-    if (c.deleteAt !== undefined) return 'DELETING';
-    return this.ctx.now() >= c.activeAt ? 'ACTIVE' : 'CREATING';
+  clusterStatus(c: ClusterRecord): LifecycleState {
+    return this.clusters.state(c.name) ?? 'DELETING';
   }
 
-  private nodegroupStatus(n: NodegroupRecord): Status {
-    if (n.deleteAt !== undefined) return 'DELETING';
-    return this.ctx.now() >= n.activeAt ? 'ACTIVE' : 'CREATING';
+  private nodegroupStatus(n: NodegroupRecord): LifecycleState {
+    return this.nodegroups.state(`${n.clusterName}/${n.name}`) ?? 'DELETING';
   }
 
-  private clusterJson(c: ClusterRecord): Record<string, unknown> {
-    const status = this.clusterStatus(c);
-    const ready = status === 'ACTIVE' || status === 'DELETING';
-    const vpcId = this.ec2.subnets.get(c.subnetIds[0] ?? '')?.vpcId;
-    return {
-      name: c.name,
-      arn: c.arn,
-      createdAt: c.createdAt / 1000,
-      version: c.version,
-      ...(ready ? { endpoint: c.endpoint, certificateAuthority: { data: Buffer.from(c.caPem).toString('base64') } } : {}),
-      roleArn: c.roleArn,
-      resourcesVpcConfig: {
-        subnetIds: c.subnetIds,
-        securityGroupIds: c.securityGroupIds,
-        clusterSecurityGroupId: ready ? `sg-${createHash('sha1').update(c.arn).digest('hex').slice(0, 17)}` : undefined,
-        vpcId,
-        endpointPublicAccess: c.endpointPublicAccess,
-        endpointPrivateAccess: c.endpointPrivateAccess,
-        publicAccessCidrs: c.endpointPublicAccess ? ['0.0.0.0/0'] : [],
-      },
-      kubernetesNetworkConfig: { serviceIpv4Cidr: '10.100.0.0/16', ipFamily: 'ipv4' },
-      logging: c.logging,
-      ...(ready ? { identity: { oidc: { issuer: `https://oidc.eks.${this.ctx.region}.amazonaws.com/id/${createHash('md5').update(c.arn).digest('hex').toUpperCase()}` } } } : {}),
-      status,
-      platformVersion: 'eks.1',
-      tags: c.tags,
-      accessConfig: { authenticationMode: 'API_AND_CONFIG_MAP' },
-    };
+  private describeCluster(c: ClusterRecord): Record<string, unknown> {
+    return clusterJson(c, this.clusterStatus(c), this.ec2.subnets.get(c.subnetIds[0] ?? '')?.vpcId, this.ctx.region);
   }
 
-  private nodegroupJson(n: NodegroupRecord): Record<string, unknown> {
-    const status = this.nodegroupStatus(n);
-    return {
-      nodegroupName: n.name,
-      nodegroupArn: n.arn,
-      clusterName: n.clusterName,
-      version: n.version,
-      releaseVersion: `${n.version}.0-20250101`,
-      createdAt: n.createdAt / 1000,
-      modifiedAt: n.createdAt / 1000,
-      status,
-      capacityType: n.capacityType,
-      scalingConfig: n.scalingConfig,
-      instanceTypes: n.instanceTypes,
-      subnets: n.subnets,
-      amiType: n.amiType,
-      nodeRole: n.nodeRole,
-      labels: n.labels,
-      taints: n.taints,
-      diskSize: n.diskSize,
-      health: { issues: [] },
-      resources: status === 'ACTIVE' ? { autoScalingGroups: [{ name: `eks-${n.name}-${n.arn.slice(-36)}` }] } : undefined,
-      tags: n.tags,
-    };
+  private describeNodegroup(n: NodegroupRecord): Record<string, unknown> {
+    return nodegroupJson(n, this.nodegroupStatus(n));
   }
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@gati-framework/core';
-import type { CertificateAuthority } from '../common/certificates.js';
-import { createCertificateAuthority } from '../common/certificates.js';
-import type { LoadBalancerAddress, KubernetesDelays } from '../kubernetes/cluster-context.js';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../kubernetes/emulator.js';
+import { createCertificateAuthority, type CertificateAuthority } from '../common/certificates.js';
+import type { KubernetesDelays, LoadBalancerAddress } from '../kubernetes/cluster-context.js';
+import { KubernetesApiPool, type ClusterLoadBalancerAddress } from '../kubernetes/cluster-pool.js';
+import type { KubernetesEmulator } from '../kubernetes/emulator.js';
 import type { EksClusterBackend } from './context.js';
 import type { EksTokenCheck } from './token.js';
 
@@ -22,60 +22,53 @@ export interface KubernetesBackendOptions {
   logger?: Logger;
 }
 
+/** The address style of AWS load balancers: `k8s-<ns>-<name>-<hash>.elb.<region>.amazonaws.com`. */
+export function elbHostnameAddress(region: string): ClusterLoadBalancerAddress {
+  return (o, clusterName) => {
+    const m = (o['metadata'] ?? {}) as { name?: string; namespace?: string; uid?: string };
+    const hash = createHash('sha256').update(`${clusterName}/${m.uid ?? ''}`).digest('hex').slice(0, 16);
+    const prefix = `k8s-${m.namespace ?? 'default'}-${m.name ?? 'lb'}`.slice(0, 32);
+    return { hostname: `${prefix}-${hash}.elb.${region}.amazonaws.com` };
+  };
+}
+
 /**
- * Gives every EKS cluster its own emulated Kubernetes API server, which accepts
- * only EKS tokens minted for that cluster (checked by `verify`).
+ * Gives every EKS cluster its own emulated Kubernetes API server (from the kit's
+ * {@link KubernetesApiPool}), which accepts only EKS tokens minted for that cluster.
  */
 export class KubernetesClusterBackend implements EksClusterBackend {
   readonly ca: CertificateAuthority;
-  private readonly apis = new Map<string, KubernetesEmulator>();
+  private readonly pool: KubernetesApiPool;
 
-  constructor(
-    private readonly region: string,
-    private readonly verify: (token: string, clusterName: string) => EksTokenCheck,
-    private readonly options: KubernetesBackendOptions = {},
-  ) {
+  constructor(region: string, verify: (token: string, clusterName: string) => EksTokenCheck, options: KubernetesBackendOptions = {}) {
     this.ca = options.ca ?? createCertificateAuthority({ commonName: 'gati-eks-emulator-ca' });
+    const custom = options.loadBalancerAddress;
+    this.pool = new KubernetesApiPool({
+      ca: this.ca,
+      verifyToken: (token, clusterName) => {
+        const check = verify(token, clusterName);
+        return check.ok ? { username: check.arn, groups: ['system:masters', 'system:authenticated'] } : undefined;
+      },
+      loadBalancerAddress: custom ? (o) => custom(o) : elbHostnameAddress(region),
+      ...(options.delays ? { delays: options.delays } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   }
 
   /** The Kubernetes API emulator of a cluster (for assertions), if the cluster exists. */
   api(clusterName: string): KubernetesEmulator | undefined {
-    return this.apis.get(clusterName);
+    return this.pool.api(clusterName);
   }
 
-  async attach(cluster: { name: string }): Promise<{ endpoint: string; caPem: string }> {
-    const region = this.region;
-    const api = await startKubernetesEmulator({
-      clusterName: cluster.name,
-      ca: this.ca,
-      authenticate: (token) => {
-        const check = this.verify(token, cluster.name);
-        return check.ok ? { username: check.arn, groups: ['system:masters', 'system:authenticated'] } : undefined;
-      },
-      loadBalancerAddress:
-        this.options.loadBalancerAddress ??
-        ((o) => {
-          const m = (o['metadata'] ?? {}) as { name?: string; namespace?: string; uid?: string };
-          const hash = createHash('sha256').update(`${cluster.name}/${m.uid ?? ''}`).digest('hex').slice(0, 16);
-          const prefix = `k8s-${m.namespace ?? 'default'}-${m.name ?? 'lb'}`.slice(0, 32);
-          return { hostname: `${prefix}-${hash}.elb.${region}.amazonaws.com` };
-        }),
-      ...(this.options.delays ? { delays: this.options.delays } : {}),
-      ...(this.options.logger ? { logger: this.options.logger } : {}),
-    });
-    this.apis.set(cluster.name, api);
-    return { endpoint: api.url, caPem: api.caPem };
+  attach(cluster: { name: string }): Promise<{ endpoint: string; caPem: string }> {
+    return this.pool.create(cluster.name);
   }
 
-  async detach(name: string): Promise<void> {
-    const api = this.apis.get(name);
-    this.apis.delete(name);
-    await api?.close();
+  detach(name: string): Promise<void> {
+    return this.pool.delete(name);
   }
 
-  async close(): Promise<void> {
-    const all = [...this.apis.values()];
-    this.apis.clear();
-    await Promise.allSettled(all.map((a) => a.close()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

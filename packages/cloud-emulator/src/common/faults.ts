@@ -1,7 +1,11 @@
 /**
- * Fault injection shared by the cloud emulators: seeded random throttling, 5xx
- * and lost responses, added latency, and targeted rules by `service:Action`.
+ * Fault injection shared by the cloud emulators, in cloud-neutral terms: seeded random
+ * throttling, server errors and lost responses, added latency, and targeted rules
+ * (permission denied, quota, any of the above, or a cloud's own error code) matched against
+ * the operation name (`service:Action`, e.g. `eks:CreateCluster`). The injector only decides;
+ * each cloud module renders a decision into its wire shape with a {@link FaultRenderer}.
  */
+
 /** Settings of the fault injector; every rate is a probability in [0, 1]. */
 export interface FaultOptions {
   /** Seed of the pseudo-random sequence, so a failing run can be replayed. Default 1. */
@@ -21,28 +25,47 @@ export interface FaultOptions {
   only?: RegExp;
 }
 
+/**
+ * The neutral names a rule's `error` accepts. `AccessDenied` and `Throttling` are the
+ * historical (AWS-flavoured) spellings of `PermissionDenied` and `Throttle`.
+ */
+export type NeutralFaultName = 'PermissionDenied' | 'AccessDenied' | 'Quota' | 'Throttle' | 'Throttling' | 'ServerError' | 'LostResponse';
+
 /** A targeted fault: the next matching requests fail with the given error. */
 export interface FaultRule {
   /** Matches `service:Action`, e.g. /^iam:/ or /eks:CreateNodegroup/. */
   match: RegExp;
   /**
-   * `AccessDenied`, `Throttling`, `ServerError`, `LostResponse`, or any other
-   * AWS error code (answered with HTTP 400 unless `status` is given).
+   * A neutral fault ({@link NeutralFaultName}), rendered by the cloud module in its own wire
+   * shape, or any other error code of the cloud (answered with HTTP 400 unless `status` is given).
    */
-  error: 'AccessDenied' | 'Throttling' | 'ServerError' | 'LostResponse' | (string & {});
+  error: NeutralFaultName | (string & {});
   status?: number;
   message?: string;
   /** How many requests it applies to. Default unlimited. */
   times?: number;
 }
 
-export type FaultDecision =
-  | { kind: 'none' }
+/** The cloud-neutral kinds of injected fault (latency is applied separately, to every request). */
+export type FaultKind = 'throttle' | 'server-error' | 'lost-response' | 'permission-denied' | 'quota';
+
+/** A fault the injector chose for one request. */
+export type InjectedFault =
   | { kind: 'throttle' }
   | { kind: 'server-error' }
-  | { kind: 'access-denied'; message?: string }
   | { kind: 'lost-response' }
+  | { kind: 'permission-denied'; message?: string }
+  | { kind: 'quota'; message?: string }
   | { kind: 'custom'; code: string; status: number; message?: string };
+
+export type FaultDecision = { kind: 'none' } | InjectedFault;
+
+/**
+ * Turns a neutral fault into a cloud's wire error (`target` says which service and
+ * operation, so e.g. AWS can answer `ThrottlingException` on EKS and `Throttling` on IAM).
+ * `lost-response` is rendered after the request was carried out; most clouds answer it as a server error.
+ */
+export type FaultRenderer<Target, WireError> = (fault: InjectedFault, target: Target) => WireError;
 
 /** mulberry32: small, fast, good enough to spread faults reproducibly. */
 function mulberry32(seed: number): () => number {
@@ -56,13 +79,44 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** How many faults of each kind were injected. `accessDenied` counts the same faults as `permissionDenied`. */
+export interface InjectedCounts {
+  throttle: number;
+  serverError: number;
+  lostResponse: number;
+  permissionDenied: number;
+  accessDenied: number;
+  quota: number;
+  custom: number;
+}
+
+function ruleFault(rule: FaultRule): InjectedFault {
+  const message = rule.message ? { message: rule.message } : {};
+  switch (rule.error) {
+    case 'PermissionDenied':
+    case 'AccessDenied':
+      return { kind: 'permission-denied', ...message };
+    case 'Quota':
+      return { kind: 'quota', ...message };
+    case 'Throttle':
+    case 'Throttling':
+      return { kind: 'throttle' };
+    case 'ServerError':
+      return { kind: 'server-error' };
+    case 'LostResponse':
+      return { kind: 'lost-response' };
+    default:
+      return { kind: 'custom', code: rule.error, status: rule.status ?? 400, ...message };
+  }
+}
+
 /** Decides, reproducibly from a seed, which requests fail and how long each takes. */
 export class FaultInjector {
   private options: FaultOptions = {};
   private random: () => number = mulberry32(1);
   private rules: (FaultRule & { left: number })[] = [];
   /** How many faults of each kind were injected. */
-  readonly injected = { throttle: 0, serverError: 0, accessDenied: 0, lostResponse: 0, custom: 0 };
+  readonly injected: InjectedCounts = { throttle: 0, serverError: 0, lostResponse: 0, permissionDenied: 0, accessDenied: 0, quota: 0, custom: 0 };
 
   constructor(options: FaultOptions = {}) {
     this.configure(options);
@@ -83,57 +137,60 @@ export class FaultInjector {
     };
   }
 
-  /** Removes every rule and random fault. */
+  /** Removes every rule and random fault (the `injected` counts are kept). */
   reset(): void {
     this.rules = [];
     this.configure({});
   }
 
+  /** Latency to add to the next request, in ms (0 without `latencyMs`). */
   latencyMs(): number {
     const l = this.options.latencyMs;
     if (!l) return 0;
     return Math.round(l.min + this.random() * Math.max(0, l.max - l.min));
   }
 
+  /** The fault for one request to `operation` (`service:Action`); lost responses only hit `mutating` ones. */
   decide(operation: string, mutating: boolean): FaultDecision {
     const rule = this.rules.find((r) => r.left > 0 && r.match.test(operation));
     if (rule) {
       rule.left--;
-      switch (rule.error) {
-        case 'AccessDenied':
-          this.injected.accessDenied++;
-          return { kind: 'access-denied', ...(rule.message ? { message: rule.message } : {}) };
-        case 'Throttling':
-          this.injected.throttle++;
-          return { kind: 'throttle' };
-        case 'ServerError':
-          this.injected.serverError++;
-          return { kind: 'server-error' };
-        case 'LostResponse':
-          this.injected.lostResponse++;
-          return { kind: 'lost-response' };
-        default:
-          this.injected.custom++;
-          return { kind: 'custom', code: rule.error, status: rule.status ?? 400, ...(rule.message ? { message: rule.message } : {}) };
-      }
+      return this.count(ruleFault(rule));
     }
     const o = this.options;
     if (o.only && !o.only.test(operation)) return { kind: 'none' };
     const r = this.random();
     const throttle = o.throttleRate ?? 0;
     const server = o.serverErrorRate ?? 0;
-    if (r < throttle) {
-      this.injected.throttle++;
-      return { kind: 'throttle' };
-    }
-    if (r < throttle + server) {
-      this.injected.serverError++;
-      return { kind: 'server-error' };
-    }
-    if (mutating && this.random() < (o.lostResponseRate ?? 0)) {
-      this.injected.lostResponse++;
-      return { kind: 'lost-response' };
-    }
+    if (r < throttle) return this.count({ kind: 'throttle' });
+    if (r < throttle + server) return this.count({ kind: 'server-error' });
+    if (mutating && this.random() < (o.lostResponseRate ?? 0)) return this.count({ kind: 'lost-response' });
     return { kind: 'none' };
+  }
+
+  private count(fault: InjectedFault): InjectedFault {
+    const c = this.injected;
+    switch (fault.kind) {
+      case 'throttle':
+        c.throttle++;
+        break;
+      case 'server-error':
+        c.serverError++;
+        break;
+      case 'lost-response':
+        c.lostResponse++;
+        break;
+      case 'permission-denied':
+        c.permissionDenied++;
+        c.accessDenied++;
+        break;
+      case 'quota':
+        c.quota++;
+        break;
+      case 'custom':
+        c.custom++;
+        break;
+    }
+    return fault;
   }
 }

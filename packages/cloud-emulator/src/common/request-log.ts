@@ -1,3 +1,5 @@
+import type { FaultKind } from './faults.js';
+
 /** One request an emulator served. Holds no header values and no bodies (they may carry credentials). */
 export interface RequestLogEntry {
   at: Date;
@@ -12,6 +14,10 @@ export interface RequestLogEntry {
   /** A short operation label the emulator chose, e.g. `apply deployments`. */
   operation?: string;
   userAgent?: string;
+  /** The cloud's error code when the emulator answered with one (e.g. `ThrottlingException`). */
+  errorCode?: string;
+  /** The kind of injected fault, if any. */
+  fault?: FaultKind | 'custom';
 }
 
 export type RequestLogFilter = Partial<Pick<RequestLogEntry, 'service' | 'method' | 'status' | 'operation'>> & { pathIncludes?: string };

@@ -7,6 +7,7 @@ import { readBody, sendJson } from '../common/http.js';
 import type { RequestContext } from '../common/https-server.js';
 import { ApiError, badRequest, conflict, gone, notFound } from './api-error.js';
 import { defaultAndValidate } from './defaults.js';
+import { dropNulls, preserveServerFields, stripIdentity, toApiError } from './object-helpers.js';
 import { applyMerge, clone, deepEqual, isObject, jsonPatch, leafPaths, mergePatch, pruneRemoved, strategicMerge, type Json, type JsonObject } from './merge.js';
 import {
   apiGroup,
@@ -380,36 +381,4 @@ export class KubeApiHandler {
     }
     sendJson(res, 200, { kind: `${route.t.kind}List`, apiVersion: groupVersion(route.t), metadata: { resourceVersion: String(this.o.store.resourceVersion) }, items });
   }
-}
-
-/** Fields the server allocated that an update without them keeps (Service clusterIP, nodePorts). */
-function preserveServerFields(kind: string, current: JsonObject, next: JsonObject): void {
-  if (kind !== 'Service' || !isObject(current['spec']) || !isObject(next['spec'])) return;
-  for (const f of ['clusterIP', 'clusterIPs']) if (next['spec'][f] === undefined && current['spec'][f] !== undefined) next['spec'][f] = clone(current['spec'][f]);
-}
-
-function dropNulls(v: Json): Json {
-  if (Array.isArray(v)) return v.map(dropNulls);
-  if (!isObject(v)) return v;
-  const out: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = dropNulls(x);
-  return out;
-}
-
-function stripIdentity(cfg: Json): Json {
-  if (!isObject(cfg)) return cfg;
-  const { kind: _k, apiVersion: _a, ...rest } = cfg;
-  const m = isObject(rest['metadata']) ? { ...rest['metadata'] } : undefined;
-  if (m) {
-    delete m['name'];
-    delete m['namespace'];
-    rest['metadata'] = m;
-  }
-  return rest;
-}
-
-function toApiError(error: unknown): ApiError {
-  const status = (error as { statusCode?: number }).statusCode;
-  if (status === 413) return new ApiError(413, 'RequestEntityTooLarge', 'the request body is too large');
-  return new ApiError(500, 'InternalError', `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`);
 }

@@ -1,7 +1,6 @@
 import { intFlag, type EmulatorModule } from '../common/module.js';
-import { startKubernetesEmulator } from './emulator.js';
 
-/** The Kubernetes API emulator as a `gati-emulator` module. */
+/** The Kubernetes API emulator as a `gati-emulator` module; its implementation is imported in `start()`. */
 export const kubernetesEmulatorModule: EmulatorModule = {
   name: 'kubernetes',
   description: 'Kubernetes API server with deployment, replica set, endpoint and load balancer controllers',
@@ -16,6 +15,7 @@ export const kubernetesEmulatorModule: EmulatorModule = {
     const port = intFlag(flags, 'k8s-port');
     const podReadyMs = intFlag(flags, 'pod-ready-ms');
     const loadBalancerMs = intFlag(flags, 'load-balancer-ms');
+    const { startKubernetesEmulator } = await import('./emulator.js');
     const emulator = await startKubernetesEmulator({
       host: context.host,
       ca: context.ca,
@@ -29,6 +29,8 @@ export const kubernetesEmulatorModule: EmulatorModule = {
     return {
       endpoints: () => [{ name: 'kubernetes', url: emulator.url }],
       artifacts: () => ({ kubeconfig: emulator.kubeconfig() }),
+      // The kubeconfig carries the server, CA and token; only its path is needed.
+      env: (files): Record<string, string> => (files.artifacts['kubeconfig'] ? { KUBECONFIG: files.artifacts['kubeconfig'] } : {}),
       close: () => emulator.close(),
     };
   },
