@@ -113,24 +113,8 @@ describe('graceful shutdown on SIGTERM (real server in a child process, under lo
 
 
   it.skipIf(!distBuilt)('fails readiness, drains in-flight requests, flushes, exits 0 — zero failed requests', async () => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/drain-app.mjs', import.meta.url))], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: { ...process.env, NODE_ENV: 'test', SHUTDOWN_DELAY_MS: '800' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const logs: Record<string, unknown>[] = [];
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const port = await new Promise<number>((resolve, reject) => {
-      const rl = createInterface({ input: child.stdout });
-      rl.on('line', (line) => {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        if (typeof parsed['port'] === 'number') resolve(parsed['port']);
-        else logs.push(parsed);
-      });
-      void exited.then(() => reject(new Error(`child exited early: ${stderr}`)));
-    });
+    const child = await startChild(800);
+    const { port, logs, exited } = child;
     const base = `http://127.0.0.1:${port}`;
 
     // A load balancer in miniature: routes new requests only while the backend reports ready.
