@@ -6,21 +6,34 @@ import { describeCloudProviderContract } from '@gati-framework/core/testing/cont
 import { ObservabilityStack, type GatiFastifyPlugin } from '@gati-framework/observability';
 import { startNodeSdk, type StartedSdk } from '@gati-framework/observability/sdk';
 import { AWSCloudProvider } from '@gati-framework/cloud-aws';
+import type * as e0 from '@gati-framework/core';
+import type * as e1 from '@gati-framework/core/testing';
+import type * as e2 from '@gati-framework/core/testing/contract';
+import type * as e3 from '@gati-framework/kubernetes';
+import type * as e4 from '@gati-framework/cloud-aws';
+import type * as e5 from '@gati-framework/cloud-emulator';
+import type * as e6 from '@gati-framework/cloud-emulator/aws';
+import type * as e7 from '@gati-framework/observability';
+import type * as e8 from '@gati-framework/observability/sdk';
+import type * as e9 from '@gati-framework/observability/register';
+import type * as e10 from '@gati-framework/observability/cluster';
+import type * as e11 from '@gati-framework/production-hardening';
+import type * as e12 from '@gati-framework/production-hardening/deployment';
 
 export type Entries = [
-  typeof import('@gati-framework/core'),
-  typeof import('@gati-framework/core/testing'),
-  typeof import('@gati-framework/core/testing/contract'),
-  typeof import('@gati-framework/kubernetes'),
-  typeof import('@gati-framework/cloud-aws'),
-  typeof import('@gati-framework/cloud-emulator'),
-  typeof import('@gati-framework/cloud-emulator/aws'),
-  typeof import('@gati-framework/observability'),
-  typeof import('@gati-framework/observability/sdk'),
-  typeof import('@gati-framework/observability/register'),
-  typeof import('@gati-framework/observability/cluster'),
-  typeof import('@gati-framework/production-hardening'),
-  typeof import('@gati-framework/production-hardening/deployment'),
+  typeof e0,
+  typeof e1,
+  typeof e2,
+  typeof e3,
+  typeof e4,
+  typeof e5,
+  typeof e6,
+  typeof e7,
+  typeof e8,
+  typeof e9,
+  typeof e10,
+  typeof e11,
+  typeof e12,
 ];
 
 export const provider: ICloudProvider = new InMemoryCloudProvider();
