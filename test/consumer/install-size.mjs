@@ -45,5 +45,5 @@ for (const { pkg } of [...packages, { pkg: { name: 'all packages' } }]) {
   rows.push(`| ${pkg.name === 'all packages' ? 'all six together' : `\`${pkg.name}\``} | ${mb(total)} MB | ${count} | ${sizes.slice(0, 3).map((s) => `\`${s.d}\` ${mb(s.k)} MB`).join(', ')} |`);
   process.stderr.write(`${pkg.name}: ${mb(total)} MB\n`);
 }
-console.log(`| package (with the Gati packages it depends on) | node_modules | packages | largest |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
+console.log(`| package (with the Gati packages it depends on) | node_modules | top-level packages | largest |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
 rmSync(work, { recursive: true, force: true });
