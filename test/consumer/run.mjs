@@ -61,6 +61,11 @@ for (const { dir, pkg } of packages) {
   }
 }
 
+function markdownFiles() {
+  const docs = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? docs(join(dir, d.name)) : d.name.endsWith('.md') ? [join(dir, d.name)] : []));
+  return [join(root, 'README.md'), ...packages.map((p) => join(p.dir, 'README.md')), ...docs(join(root, 'docs'))];
+}
+
 // --- pack and install --------------------------------------------------------------------
 const work = mkdtempSync(join(tmpdir(), 'gati-consumer-'));
 const tarballs = join(work, 'tarballs');
@@ -133,6 +138,21 @@ if (installed) {
   for (const config of ['nodenext', 'bundler']) {
     check(`TypeScript consumer compiles with skipLibCheck: false (moduleResolution ${config})`, () =>
       run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', `tsconfig.${config}.json`], { cwd: app }));
+  }
+
+  // README and guide code blocks marked `<!-- runnable -->` (the line before the fence) run
+  // here, against the installed packages: a snippet that stops working fails CI.
+  const snippets = markdownFiles().flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/<!-- runnable -->\n```ts\n([\s\S]*?)\n```/g)].map((m, i) => ({ file: file.slice(root.length + 1), i, code: m[1] })));
+  mkdirSync(join(app, 'snippets'));
+  for (const s of snippets) writeFileSync(join(app, 'snippets', `${s.file.replace(/[^A-Za-z0-9]+/g, '-')}-${s.i}.ts`), `${s.code}\n`);
+  const snippetsBuilt = check(`${snippets.length} runnable code block(s) from the READMEs and guides compile (skipLibCheck: false)`, () => {
+    if (snippets.length === 0) throw new Error('no block marked <!-- runnable --> found');
+    run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.snippets.json'], { cwd: app });
+  });
+  for (const s of snippetsBuilt ? snippets : []) {
+    check(`runnable block ${s.i + 1} of ${s.file} runs`, () =>
+      run(process.execPath, [join('snippets-out', `${s.file.replace(/[^A-Za-z0-9]+/g, '-')}-${s.i}.js`)], { cwd: app, timeout: 60_000 }));
   }
 
   const peersInstalled = check('npm install of the optional peers (vitest, @opentelemetry/sdk-node)', () =>
