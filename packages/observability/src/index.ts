@@ -16,5 +16,5 @@ export { closeServer } from './health/shutdown.js';
 export { setRoute, UNMATCHED_ROUTE, OTHER_METHOD } from './http/route.js';
 export type { MetricsHandlerOptions, MetricsServerOptions, NodeHandler } from './http/endpoints.js';
 export type { ConnectMiddleware, ConnectErrorMiddleware } from './http/express.js';
-export type { FastifyPluginOptions } from './http/fastify.js';
+export type { FastifyLike, FastifyLikeReply, FastifyLikeRequest, FastifyPluginOptions, GatiFastifyPlugin } from './http/fastify.js';
 export type { PlainHandler, WrapOptions } from './http/node-http.js';

@@ -1,2 +1,2 @@
 /** Programmatic NodeSDK start (CommonJS apps, or ESM apps that prefer code to `--import`). */
-export { startNodeSdk, type NodeSdkOptions, type StartedSdk } from './tracing/node-sdk.js';
+export { startNodeSdk, type NodeSdkHandle, type NodeSdkOptions, type StartedSdk } from './tracing/node-sdk.js';

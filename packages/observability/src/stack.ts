@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { context, INVALID_SPAN_CONTEXT, trace, type Attributes, type Span, type SpanKind } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { FastifyPluginCallback } from 'fastify';
 import type { Registry } from 'prom-client';
 import type Transport from 'winston-transport';
 import { resolveOptions, type ObservabilityOptions, type ResolvedOptions } from './config/options.js';
@@ -9,7 +8,7 @@ import { Health, type HealthCheck } from './health/health.js';
 import { gracefulShutdown } from './health/shutdown.js';
 import { createHealthHandler, createMetricsHandler, serveMetricsHandler, type MetricsHandlerOptions, type MetricsServerOptions, type NodeHandler } from './http/endpoints.js';
 import { createExpressErrorMiddleware, createExpressMiddleware, type ConnectErrorMiddleware, type ConnectMiddleware, type OwnEndpoints } from './http/express.js';
-import { createFastifyPlugin, type FastifyPluginOptions } from './http/fastify.js';
+import { createFastifyPlugin, type GatiFastifyPlugin } from './http/fastify.js';
 import type { InstrumentParts } from './http/instrument.js';
 import { wrapHandler, type PlainHandler, type WrapOptions } from './http/node-http.js';
 import { createStackLogger, type WinstonLogger } from './logging/logger.js';
@@ -49,7 +48,7 @@ export class ObservabilityStack {
   readonly tracing: Tracing | undefined;
   readonly health: Health;
   /** Fastify 5 plugin: `await app.register(obs.fastifyPlugin)`. */
-  readonly fastifyPlugin: FastifyPluginCallback<FastifyPluginOptions>;
+  readonly fastifyPlugin: GatiFastifyPlugin;
   private readonly loki: LokiTransport | undefined;
   private readonly parts: InstrumentParts;
   private readonly healthRoutes: OwnEndpoints;

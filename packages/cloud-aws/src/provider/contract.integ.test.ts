@@ -1,5 +1,5 @@
 import type { AwsEmulator } from '@gati-framework/cloud-emulator/aws';
-import { describeCloudProviderContract } from '@gati-framework/core/testing';
+import { describeCloudProviderContract } from '@gati-framework/core/testing/contract';
 import { afterAll, beforeAll } from 'vitest';
 import { AWSCloudProvider } from '../index.js';
 import { providerConfig, startEmulator } from '../../test/emulator.js';

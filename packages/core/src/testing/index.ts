@@ -1,3 +1,4 @@
+// Loads without a test runner: the Vitest suite lives in `@gati-framework/core/testing/contract`.
 export { InMemoryCloudProvider, type InMemoryCloudProviderOptions } from './in-memory-provider.js';
 export {
   contractCases,
@@ -8,4 +9,3 @@ export {
   type ContractContext,
   type ContractOptions,
 } from './contract-cases.js';
-export { describeCloudProviderContract } from './contract-suite.js';

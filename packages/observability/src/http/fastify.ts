@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { beginRequest, instrumentScope, recordRequestError, type InstrumentParts } from './instrument.js';
 import { watchRequestEnds } from './request-end.js';
 import type { NodeHandler } from './endpoints.js';
@@ -10,10 +10,35 @@ export interface FastifyPluginOptions {
   metricsPath?: string | false;
 }
 
+/*
+ * The parts of Fastify 5 the plugin uses, written out here so that our published types do not
+ * import 'fastify' (not a dependency: a consumer without it, or with skipLibCheck off, would
+ * fail to compile). A real FastifyInstance is assignable to FastifyLike; the observability
+ * tests check `app.register(obs.fastifyPlugin)` against the real 'fastify' types.
+ */
+/** The request fields the plugin reads. */
+export interface FastifyLikeRequest {
+  raw: IncomingMessage;
+  routeOptions: { url?: string | undefined };
+}
+/** The reply fields the plugin uses. */
+export interface FastifyLikeReply {
+  raw: ServerResponse;
+  hijack(): unknown;
+}
+/** The Fastify instance methods the plugin calls. */
+export interface FastifyLike {
+  addHook(name: 'onRequest', hook: (request: FastifyLikeRequest, reply: FastifyLikeReply, done: (err?: Error) => void) => void): unknown;
+  addHook(name: 'onError', hook: (request: FastifyLikeRequest, reply: FastifyLikeReply, error: Error, done: () => void) => void): unknown;
+  get(path: string, handler: (request: FastifyLikeRequest, reply: FastifyLikeReply) => void): unknown;
+}
+/** A Fastify 5 plugin callback, typed without importing 'fastify'. */
+export type GatiFastifyPlugin = (instance: FastifyLike, opts: FastifyPluginOptions, done: (err?: Error) => void) => void;
+
 /** A Fastify 5 plugin (not encapsulated): instrumentation hooks, health routes and `/metrics`. */
-export function createFastifyPlugin(parts: InstrumentParts, health: OwnEndpoints, metrics: NodeHandler): FastifyPluginCallback<FastifyPluginOptions> {
+export function createFastifyPlugin(parts: InstrumentParts, health: OwnEndpoints, metrics: NodeHandler): GatiFastifyPlugin {
   watchRequestEnds();
-  const plugin: FastifyPluginCallback<FastifyPluginOptions> = (fastify: FastifyInstance, opts, done) => {
+  const plugin: GatiFastifyPlugin = (fastify, opts, done) => {
     const metricsPath = opts.metricsPath ?? health.metricsPath;
     // Requests to the stack's own endpoints stay out of the request metrics unless counted.
     const healthPaths = new Set(health.counted ? [] : [health.livePath, health.readyPath]);
@@ -32,7 +57,7 @@ export function createFastifyPlugin(parts: InstrumentParts, health: OwnEndpoints
       recordRequestError(request.raw, error);
       next();
     });
-    const raw = (handler: NodeHandler) => (request: { raw: Parameters<NodeHandler>[0] }, reply: { hijack(): void; raw: Parameters<NodeHandler>[1] }) => {
+    const raw = (handler: NodeHandler) => (request: FastifyLikeRequest, reply: FastifyLikeReply) => {
       reply.hijack();
       handler(request.raw, reply.raw);
     };
