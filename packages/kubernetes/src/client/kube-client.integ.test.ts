@@ -42,7 +42,7 @@ describe('KubeClient', () => {
       const fromFile = KubeClient.fromKubeconfig(file, { context: 'gati-emulator' });
       expect(fromFile.namespace).toBe('kube-system');
       expect((await fromFile.waitUntilReachable()).gitVersion).toBe('v1.31.0');
-      expect(() => KubeClient.fromKubeconfig(file, { context: 'nope' })).toThrow(/context "nope"/);
+      expect(() => KubeClient.fromKubeconfig(file, { context: 'nope' })).toThrow(/context "nope" is not in the kubeconfig; its contexts: "gati-emulator"/);
       expect(() => KubeClient.fromKubeconfig(join(dir, 'missing'))).toThrow(/no kubeconfig file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

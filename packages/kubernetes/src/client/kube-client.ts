@@ -98,7 +98,11 @@ export class KubeClient {
       else if (existsSync(yamlOrPath)) kc.loadFromString(readFileSync(yamlOrPath, 'utf8'));
       else throw new Error(`no kubeconfig file at ${yamlOrPath}`);
       if (options.context) {
-        if (!kc.getContextObject(options.context)) throw new Error(`context "${options.context}" is not in the kubeconfig`);
+        if (!kc.getContextObject(options.context)) {
+          // Cloud kubeconfigs name contexts their own way (EKS: the cluster ARN; GKE: gke_PROJECT_LOCATION_NAME).
+          const names = kc.getContexts().map((c) => JSON.stringify(c.name));
+          throw new Error(`context "${options.context}" is not in the kubeconfig; its contexts: ${names.length > 0 ? names.join(', ') : 'none'}`);
+        }
         kc.setCurrentContext(options.context);
       }
     } catch (error) {
