@@ -1,7 +1,7 @@
 // The consumer test (see run.sh): every check is one line "ok"/"FAIL"; the exit code is the
 // number of failures (capped), and GATI_TEST_REPORT gets a Vitest-compatible JSON report so
 // CI's "N passed, M failed" line counts these checks like any test.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,21 @@ function run(cmd, args, options = {}) {
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} exited ${r.status ?? r.signal}\n${out.split('\n').slice(-25).join('\n')}`);
   return out;
+}
+
+/** Starts the installed `gati-emulator --env-file`; waits (up to 30 s) for its lines and parses them. */
+function startEmulator() {
+  const file = join(app, 'emulator.env');
+  const child = spawn(join(app, 'node_modules/.bin/gati-emulator'), ['--env-file', file], { cwd: app, stdio: 'ignore' });
+  const until = Date.now() + 30_000;
+  while (!existsSync(file) && Date.now() < until && child.exitCode === null) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  if (!existsSync(file)) return { child, error: child.exitCode === null ? 'no env file within 30 s' : `exited ${child.exitCode}` };
+  const env = {};
+  // Lines are `export NAME='value'`, quotes escaped as '\''.
+  for (const m of readFileSync(file, 'utf8').matchAll(/^export ([A-Za-z_][A-Za-z0-9_]*)=((?:'[^']*'|\\')*)$/gm)) {
+    env[m[1]] = m[2].replace(/'\\''/g, "'").replace(/^'|'$/g, '');
+  }
+  return { child, env };
 }
 
 function check(name, fn) {
@@ -150,9 +165,18 @@ if (installed) {
     if (snippets.length === 0) throw new Error('no block marked <!-- runnable --> found');
     run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.snippets.json'], { cwd: app });
   });
-  for (const s of snippetsBuilt ? snippets : []) {
-    check(`runnable block ${s.i + 1} of ${s.file} runs`, () =>
-      run(process.execPath, [join('snippets-out', `${s.file.replace(/[^A-Za-z0-9]+/g, '-')}-${s.i}.js`)], { cwd: app, timeout: 60_000 }));
+  // The cloud parts run against the emulators, started the way the README tells a user to:
+  // `gati-emulator --env-file FILE`, then the snippet runs with the lines it wrote.
+  const emulator = snippetsBuilt ? startEmulator() : undefined;
+  try {
+    for (const s of snippetsBuilt ? snippets : []) {
+      check(`runnable block ${s.i + 1} of ${s.file} runs`, () => {
+        if (!emulator?.env) throw new Error(`gati-emulator did not write its env file: ${emulator?.error ?? 'not started'}`);
+        run(process.execPath, [join('snippets-out', `${s.file.replace(/[^A-Za-z0-9]+/g, '-')}-${s.i}.js`)], { cwd: app, timeout: 90_000, env: emulator.env });
+      });
+    }
+  } finally {
+    emulator?.child.kill('SIGTERM');
   }
 
   const peersInstalled = check('npm install of the optional peers (vitest, @opentelemetry/sdk-node)', () =>
