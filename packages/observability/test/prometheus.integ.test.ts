@@ -164,6 +164,8 @@ describe.skipIf(!hasPrometheus)('a real Prometheus scraping the example app', ()
   it('every panel answers for the job with traffic, with non-zero values where the traffic must produce them', async () => {
     await prom.waitFor('sum(shop_http_requests_total{job="gati-shop"})', (v) => v === 5);
     await prom.waitFor(`sum(gati_http_requests_total{job="gati-example"})`, (v) => v === OK + FAIL + MISSING);
+    // The GC series exists only after a collection; a rate needs two scraped samples of it.
+    await prom.waitFor('min(count_over_time(nodejs_gc_duration_seconds_sum{job="gati-example"}[1m]))', (v) => v >= 2);
     const values = async (title: string, job = 'gati-example', prefix = 'gati_'): Promise<{ labels: Record<string, string>; value: number }[]> => {
       const panel = dashboard.panels.find((p) => p.title === title);
       expect(panel, title).toBeDefined();
