@@ -39,6 +39,10 @@ const annotationsOf = (o: unknown): Record<string, string> | undefined => (o as 
 
 describe('createLoadBalancer', () => {
   it('network, external: a Service of type LoadBalancer with the cloud’s annotations and Gati’s labels; returns its address', async () => {
+    // An address that takes a second, so the wait is seen even on a busy machine.
+    kube.close();
+    await e.close();
+    await start(1000);
     const events: ProgressEvent[] = [];
     const info = await createLoadBalancer(
       { clusterName: 'shop', name: 'edge', type: 'network', selector: { app: 'web' }, port: 443, targetPort: 8443, ssl: { certificateId: 'cert-1' } },
