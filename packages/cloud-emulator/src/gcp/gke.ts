@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type { FaultInjector } from '../common/faults.js';
+import { StateClock } from '../common/state-clock.js';
+import type { KubernetesApiPool } from '../kubernetes/cluster-pool.js';
+import { renderGcpFault } from './faults.js';
+import { CLUSTER_NAME, clusterJson, clusterKey, LOCATION, operationJson, type ClusterRecord, type OperationRecord } from './shapes.js';
+import { GoogleApiError } from './wire.js';
+
+/** Delays of GKE's long-running work, in ms. */
+export interface GkeTimings {
+  /** Create to RUNNING (and the CREATE_CLUSTER operation to DONE). Default 300. */
+  clusterCreateMs: number;
+  /** Delete to gone. Default 200. */
+  clusterDeleteMs: number;
+}
+
+export const DEFAULT_GKE_TIMINGS: GkeTimings = { clusterCreateMs: 300, clusterDeleteMs: 200 };
+
+/** Operations kept for `operations.get`/`list`; the oldest finished ones go first. */
+const MAX_OPERATIONS = 1000;
+/** gRPC codes an operation's `error` (google.rpc.Status) carries. */
+const RPC_CODE: Record<string, number> = { RESOURCE_EXHAUSTED: 8, PERMISSION_DENIED: 7, FAILED_PRECONDITION: 9, INVALID_ARGUMENT: 3, UNAVAILABLE: 14 };
+
+/**
+ * GKE's ClusterManager state: clusters on a {@link StateClock} (PROVISIONING → RUNNING,
+ * STOPPING → gone), GKE operations, "operation in progress" while a cluster is busy, and a
+ * Kubernetes API per cluster from the kit's pool. `operationFaults` rules (matched against
+ * `container:CreateCluster`) make a create fail later, as a DONE operation with an error.
+ */
+export class GkeService {
+  readonly clusters: StateClock<ClusterRecord>;
+  private readonly operations = new Map<string, OperationRecord>();
+  /** Operations dropped from the bounded history. */
+  droppedOperations = 0;
+
+  constructor(
+    private readonly timings: GkeTimings,
+    private readonly pool: KubernetesApiPool,
+    private readonly operationFaults: FaultInjector,
+  ) {
+    this.clusters = new StateClock<ClusterRecord>({ onGone: (key) => void this.pool.delete(key) });
+  }
+
+  async createCluster(project: string, location: string, body: Record<string, unknown>, base: string): Promise<Record<string, unknown>> {
+    checkLocation(location);
+    const spec = body['cluster'];
+    if (typeof spec !== 'object' || spec === null) throw new GoogleApiError('INVALID_ARGUMENT', 'Cluster.name must be specified.');
+    const name = (spec as Record<string, unknown>)['name'];
+    if (typeof name !== 'string' || name === '') throw new GoogleApiError('INVALID_ARGUMENT', 'Cluster.name must be specified.');
+    if (!CLUSTER_NAME.test(name)) {
+      throw new GoogleApiError(
+        'INVALID_ARGUMENT',
+        `Invalid value for field "cluster.name": "${name}". Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?)' (only alphanumerics and '-' allowed, must start with a letter and end with an alphanumeric, and must be no longer than 40 characters).`,
+      );
+    }
+    const key = clusterKey(project, location, name);
+    if (this.clusters.has(key)) throw new GoogleApiError('ALREADY_EXISTS', `Already exists: projects/${project}/locations/${location}/clusters/${name}.`);
+    const record: ClusterRecord = { project, location, name, spec: { ...(spec as Record<string, unknown>) }, createTime: new Date().toISOString() };
+    const decision = this.operationFaults.decide('container:CreateCluster', true);
+    if (decision.kind === 'none') {
+      const api = await this.pool.create(key);
+      record.endpoint = api.endpoint.replace(/^https:\/\//, '');
+      record.caPem = api.caPem;
+    } else {
+      const error = renderGcpFault(decision, { api: 'container', method: 'CreateCluster', project, location });
+      record.failure = { code: RPC_CODE[error.status] ?? 2, message: error.message };
+    }
+    this.clusters.create(key, record, this.timings.clusterCreateMs);
+    const op = this.startOperation(project, location, name, 'CREATE_CLUSTER', this.timings.clusterCreateMs, record.failure);
+    return operationJson(op, Date.now(), base);
+  }
+
+  getCluster(project: string, location: string, name: string, base: string): Record<string, unknown> {
+    const key = clusterKey(project, location, name);
+    const record = this.clusters.get(key);
+    if (!record) throw notFound(project, location, name);
+    return clusterJson(record, this.statusOf(key, record), base);
+  }
+
+  /** Clusters of a location, or of every location for `-`. */
+  listClusters(project: string, location: string, base: string): Record<string, unknown> {
+    const clusters = [...this.clusters.keys()]
+      .map((key) => ({ key, record: this.clusters.get(key) }))
+      .filter((c): c is { key: string; record: ClusterRecord } => c.record !== undefined && c.record.project === project && (location === '-' || c.record.location === location))
+      .map((c) => clusterJson(c.record, this.statusOf(c.key, c.record), base));
+    return { clusters };
+  }
+
+  deleteCluster(project: string, location: string, name: string, base: string): Record<string, unknown> {
+    const key = clusterKey(project, location, name);
+    const record = this.clusters.get(key);
+    if (!record) throw notFound(project, location, name);
+    this.refuseWhileBusy(project, location, name);
+    this.clusters.delete(key, this.timings.clusterDeleteMs);
+    const op = this.startOperation(project, location, name, 'DELETE_CLUSTER', this.timings.clusterDeleteMs);
+    return operationJson(op, Date.now(), base);
+  }
+
+  getOperation(project: string, location: string, id: string, base: string): Record<string, unknown> {
+    const op = this.operations.get(id);
+    if (!op || op.project !== project || (location !== '-' && op.location !== location)) {
+      throw new GoogleApiError('NOT_FOUND', `Not found: operation ${id}.`);
+    }
+    return operationJson(op, Date.now(), base);
+  }
+
+  listOperations(project: string, location: string, base: string): Record<string, unknown> {
+    const now = Date.now();
+    const operations = [...this.operations.values()].filter((op) => op.project === project && (location === '-' || op.location === location)).map((op) => operationJson(op, now, base));
+    return { operations };
+  }
+
+  /** Keys (`gke_PROJECT_LOCATION_NAME`) of the clusters that still exist, deleting ones included. */
+  names(): string[] {
+    return [...this.clusters.keys()];
+  }
+
+  close(): void {
+    this.clusters.close();
+  }
+
+  private statusOf(key: string, record: ClusterRecord): string {
+    const state = this.clusters.state(key);
+    if (state === 'DELETING') return 'STOPPING';
+    if (state === 'CREATING') return 'PROVISIONING';
+    return record.failure ? 'ERROR' : 'RUNNING';
+  }
+
+  /** GKE refuses a second operation on a cluster while one runs (FAILED_PRECONDITION, HTTP 400). */
+  private refuseWhileBusy(project: string, location: string, name: string): void {
+    const now = Date.now();
+    for (const op of this.operations.values()) {
+      if (op.project !== project || op.location !== location || op.clusterName !== name || now >= op.endAt) continue;
+      const doing = op.operationType === 'CREATE_CLUSTER' ? 'creating' : 'deleting';
+      throw new GoogleApiError('FAILED_PRECONDITION', `Operation ${op.id} is currently ${doing} cluster ${name}. Please wait and try again once it is done.`);
+    }
+  }
+
+  private startOperation(project: string, location: string, clusterName: string, type: OperationRecord['operationType'], ms: number, error?: OperationRecord['error']): OperationRecord {
+    const now = Date.now();
+    const id = `operation-${now}-${randomBytes(4).toString('hex')}`;
+    const op: OperationRecord = { id, project, location, clusterName, operationType: type, startTime: new Date(now).toISOString(), endAt: now + ms, ...(error ? { error } : {}) };
+    this.operations.set(id, op);
+    if (this.operations.size > MAX_OPERATIONS) {
+      const oldest = this.operations.keys().next().value;
+      if (oldest !== undefined) this.operations.delete(oldest);
+      this.droppedOperations++;
+    }
+    return op;
+  }
+}
+
+function checkLocation(location: string): void {
+  if (!LOCATION.test(location)) throw new GoogleApiError('INVALID_ARGUMENT', `Location "${location}" is not a valid region or zone.`);
+}
+
+function notFound(project: string, location: string, name: string): GoogleApiError {
+  return new GoogleApiError('NOT_FOUND', `Not found: projects/${project}/locations/${location}/clusters/${name}.`);
+}
