@@ -63,7 +63,9 @@ export class GkeService {
       record.caPem = api.caPem;
     } else {
       const error = renderGcpFault(decision, { api: 'container', method: 'CreateCluster', project, location });
-      record.failure = { code: RPC_CODE[error.status] ?? 2, message: error.message };
+      // A quota failure inside an operation is RESOURCE_EXHAUSTED, though the synchronous answer is a 403.
+      const code = decision.kind === 'quota' ? RPC_CODE['RESOURCE_EXHAUSTED'] : RPC_CODE[error.status];
+      record.failure = { code: code ?? 2, message: error.message };
     }
     this.clusters.create(key, record, this.timings.clusterCreateMs);
     const op = this.startOperation(project, location, name, 'CREATE_CLUSTER', this.timings.clusterCreateMs, record.failure);
