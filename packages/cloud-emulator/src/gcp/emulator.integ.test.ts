@@ -89,8 +89,33 @@ describe('GKE container v1 over REST', () => {
     const gone = await call('GET', `${base}/clusters/shop`);
     expect(gone.status).toBe(404);
     expect(gone.json['error']).toMatchObject({ code: 404, status: 'NOT_FOUND' });
-    expect(gcp.inventory().clusters).toEqual([]);
+    expect(gcp.inventory()).toEqual({ clusters: [], nodePools: [] });
     expect(gcp.pool.names()).toEqual([]);
+  });
+
+  it('adds and removes node pools through operations, one operation on a cluster at a time', async () => {
+    await untilDone(String((await call('POST', `${base}/clusters`, { cluster: { name: 'shop', nodePools: [{ name: 'system', initialNodeCount: 1 }] } })).json['name']));
+    const pools = `${base}/clusters/shop/nodePools`;
+    const body = { nodePool: { name: 'web', initialNodeCount: 2, config: { machineType: 'e2-standard-4', labels: { tier: 'web' } } } };
+    const created = await call('POST', pools, body);
+    expect(created.json).toMatchObject({ operationType: 'CREATE_NODE_POOL', status: 'RUNNING' });
+    expect(String(created.json['targetLink'])).toMatch(/\/clusters\/shop\/nodePools\/web$/);
+    const busy = await call('POST', pools, { nodePool: { name: 'batch', initialNodeCount: 1 } });
+    expect(busy.json['error']).toMatchObject({ code: 400, status: 'FAILED_PRECONDITION' });
+    expect((await call('GET', `${pools}/web`)).json['status']).toBe('PROVISIONING');
+    await untilDone(String(created.json['name']));
+    expect((await call('GET', `${pools}/web`)).json).toMatchObject({ name: 'web', status: 'RUNNING', initialNodeCount: 2, config: { machineType: 'e2-standard-4', labels: { tier: 'web' } } });
+    const listed = (await call('GET', pools)).json['nodePools'] as { name: string }[];
+    expect(listed.map((p) => p.name)).toEqual(['system', 'web']);
+    expect((await call('GET', `${base}/clusters/shop`)).json['currentNodeCount']).toBe(9);
+    expect((await call('POST', pools, body)).json['error']).toMatchObject({ code: 409, status: 'ALREADY_EXISTS' });
+
+    const deleting = await call('DELETE', `${pools}/web`);
+    expect(deleting.json).toMatchObject({ operationType: 'DELETE_NODE_POOL' });
+    expect((await call('GET', `${pools}/web`)).json['status']).toBe('STOPPING');
+    await untilDone(String(deleting.json['name']));
+    expect((await call('GET', `${pools}/web`)).status).toBe(404);
+    expect(gcp.inventory().nodePools).toEqual([`gke_${P}_${L}_shop/system`]);
   });
 
   it('answers bad names, unknown tokens and other projects as Google does', async () => {

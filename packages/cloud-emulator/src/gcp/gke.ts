@@ -3,7 +3,7 @@ import type { FaultInjector } from '../common/faults.js';
 import { StateClock } from '../common/state-clock.js';
 import type { KubernetesApiPool } from '../kubernetes/cluster-pool.js';
 import { renderGcpFault } from './faults.js';
-import { CLUSTER_NAME, clusterJson, clusterKey, LOCATION, operationJson, type ClusterRecord, type OperationRecord } from './shapes.js';
+import { CLUSTER_NAME, clusterJson, clusterKey, initialPools, LOCATION, nodePoolJson, operationJson, type ClusterRecord, type NodePoolRecord, type OperationRecord } from './shapes.js';
 import { GoogleApiError } from './wire.js';
 
 /** Delays of GKE's long-running work, in ms. */
@@ -12,9 +12,13 @@ export interface GkeTimings {
   clusterCreateMs: number;
   /** Delete to gone. Default 200. */
   clusterDeleteMs: number;
+  /** nodePools.create to RUNNING. Default 200. */
+  nodePoolCreateMs: number;
+  /** nodePools.delete to gone. Default 100. */
+  nodePoolDeleteMs: number;
 }
 
-export const DEFAULT_GKE_TIMINGS: GkeTimings = { clusterCreateMs: 300, clusterDeleteMs: 200 };
+export const DEFAULT_GKE_TIMINGS: GkeTimings = { clusterCreateMs: 300, clusterDeleteMs: 200, nodePoolCreateMs: 200, nodePoolDeleteMs: 100 };
 
 /** Operations kept for `operations.get`/`list`; the oldest finished ones go first. */
 const MAX_OPERATIONS = 1000;
@@ -29,6 +33,8 @@ const RPC_CODE: Record<string, number> = { RESOURCE_EXHAUSTED: 8, PERMISSION_DEN
  */
 export class GkeService {
   readonly clusters: StateClock<ClusterRecord>;
+  /** Node pools, keyed `CLUSTER_KEY/POOL`. */
+  readonly nodePools = new StateClock<NodePoolRecord>();
   private readonly operations = new Map<string, OperationRecord>();
   /** Operations dropped from the bounded history. */
   droppedOperations = 0;
@@ -68,6 +74,10 @@ export class GkeService {
       record.failure = { code: code ?? 2, message: error.message };
     }
     this.clusters.create(key, record, this.timings.clusterCreateMs);
+    for (const pool of initialPools(record.spec)) {
+      const poolName = String(pool['name']);
+      this.nodePools.create(`${key}/${poolName}`, { clusterKey: key, name: poolName, spec: pool }, this.timings.clusterCreateMs);
+    }
     const op = this.startOperation(project, location, name, 'CREATE_CLUSTER', this.timings.clusterCreateMs, record.failure);
     return operationJson(op, Date.now(), base);
   }
@@ -76,7 +86,7 @@ export class GkeService {
     const key = clusterKey(project, location, name);
     const record = this.clusters.get(key);
     if (!record) throw notFound(project, location, name);
-    return clusterJson(record, this.statusOf(key, record), base);
+    return clusterJson(record, this.statusOf(key, record), base, this.poolsOf(key, record, base));
   }
 
   /** Clusters of a location, or of every location for `-`. */
@@ -84,7 +94,7 @@ export class GkeService {
     const clusters = [...this.clusters.keys()]
       .map((key) => ({ key, record: this.clusters.get(key) }))
       .filter((c): c is { key: string; record: ClusterRecord } => c.record !== undefined && c.record.project === project && (location === '-' || c.record.location === location))
-      .map((c) => clusterJson(c.record, this.statusOf(c.key, c.record), base));
+      .map((c) => clusterJson(c.record, this.statusOf(c.key, c.record), base, this.poolsOf(c.key, c.record, base)));
     return { clusters };
   }
 
@@ -94,7 +104,46 @@ export class GkeService {
     if (!record) throw notFound(project, location, name);
     this.refuseWhileBusy(project, location, name);
     this.clusters.delete(key, this.timings.clusterDeleteMs);
+    for (const poolKey of this.poolKeysOf(key)) this.nodePools.delete(poolKey, this.timings.clusterDeleteMs);
     const op = this.startOperation(project, location, name, 'DELETE_CLUSTER', this.timings.clusterDeleteMs);
+    return operationJson(op, Date.now(), base);
+  }
+
+  createNodePool(project: string, location: string, clusterName: string, body: Record<string, unknown>, base: string): Record<string, unknown> {
+    const key = this.runningCluster(project, location, clusterName);
+    const spec = body['nodePool'];
+    const name = typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>)['name'] : undefined;
+    if (typeof name !== 'string' || !CLUSTER_NAME.test(name)) {
+      throw new GoogleApiError('INVALID_ARGUMENT', `Invalid value for field "nodePool.name": "${String(name ?? '')}". Must be a match of regex '(?:[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?)'.`);
+    }
+    if (this.nodePools.has(`${key}/${name}`)) throw new GoogleApiError('ALREADY_EXISTS', `Already exists: projects/${project}/locations/${location}/clusters/${clusterName}/nodePools/${name}.`);
+    this.refuseWhileBusy(project, location, clusterName);
+    this.nodePools.create(`${key}/${name}`, { clusterKey: key, name, spec: { ...(spec as Record<string, unknown>) } }, this.timings.nodePoolCreateMs);
+    const op = this.startOperation(project, location, clusterName, 'CREATE_NODE_POOL', this.timings.nodePoolCreateMs, undefined, name);
+    return operationJson(op, Date.now(), base);
+  }
+
+  getNodePool(project: string, location: string, clusterName: string, name: string, base: string): Record<string, unknown> {
+    const key = clusterKey(project, location, clusterName);
+    const cluster = this.clusters.get(key);
+    const pool = this.nodePools.get(`${key}/${name}`);
+    if (!cluster || !pool) throw new GoogleApiError('NOT_FOUND', `Not found: projects/${project}/locations/${location}/clusters/${clusterName}/nodePools/${name}.`);
+    return nodePoolJson(cluster, pool, this.poolStatus(`${key}/${name}`, cluster), base);
+  }
+
+  listNodePools(project: string, location: string, clusterName: string, base: string): Record<string, unknown> {
+    const key = clusterKey(project, location, clusterName);
+    const cluster = this.clusters.get(key);
+    if (!cluster) throw notFound(project, location, clusterName);
+    return { nodePools: this.poolsOf(key, cluster, base) };
+  }
+
+  deleteNodePool(project: string, location: string, clusterName: string, name: string, base: string): Record<string, unknown> {
+    const key = this.runningCluster(project, location, clusterName);
+    if (!this.nodePools.has(`${key}/${name}`)) throw new GoogleApiError('NOT_FOUND', `Not found: projects/${project}/locations/${location}/clusters/${clusterName}/nodePools/${name}.`);
+    this.refuseWhileBusy(project, location, clusterName);
+    this.nodePools.delete(`${key}/${name}`, this.timings.nodePoolDeleteMs);
+    const op = this.startOperation(project, location, clusterName, 'DELETE_NODE_POOL', this.timings.nodePoolDeleteMs, undefined, name);
     return operationJson(op, Date.now(), base);
   }
 
@@ -119,6 +168,34 @@ export class GkeService {
 
   close(): void {
     this.clusters.close();
+    this.nodePools.close();
+  }
+
+  /** The key of a cluster that exists; node pool changes on a cluster in ERROR are refused as GKE does. */
+  private runningCluster(project: string, location: string, name: string): string {
+    const key = clusterKey(project, location, name);
+    const record = this.clusters.get(key);
+    if (!record) throw notFound(project, location, name);
+    if (record.failure) throw new GoogleApiError('FAILED_PRECONDITION', `Cluster ${name} is in ERROR state: ${record.failure.message}`);
+    return key;
+  }
+
+  private poolKeysOf(key: string): string[] {
+    return [...this.nodePools.keys()].filter((k) => k.startsWith(`${key}/`));
+  }
+
+  private poolsOf(key: string, cluster: ClusterRecord, base: string): Record<string, unknown>[] {
+    return this.poolKeysOf(key).flatMap((k) => {
+      const pool = this.nodePools.get(k);
+      return pool ? [nodePoolJson(cluster, pool, this.poolStatus(k, cluster), base)] : [];
+    });
+  }
+
+  private poolStatus(key: string, cluster: ClusterRecord): string {
+    const state = this.nodePools.state(key);
+    if (state === 'DELETING') return 'STOPPING';
+    if (state === 'CREATING') return 'PROVISIONING';
+    return cluster.failure ? 'ERROR' : 'RUNNING';
   }
 
   private statusOf(key: string, record: ClusterRecord): string {
@@ -133,15 +210,16 @@ export class GkeService {
     const now = Date.now();
     for (const op of this.operations.values()) {
       if (op.project !== project || op.location !== location || op.clusterName !== name || now >= op.endAt) continue;
-      const doing = op.operationType === 'CREATE_CLUSTER' ? 'creating' : 'deleting';
-      throw new GoogleApiError('FAILED_PRECONDITION', `Operation ${op.id} is currently ${doing} cluster ${name}. Please wait and try again once it is done.`);
+      const doing = { CREATE_CLUSTER: 'creating cluster', DELETE_CLUSTER: 'deleting cluster', CREATE_NODE_POOL: 'creating node pool', DELETE_NODE_POOL: 'deleting node pool' }[op.operationType];
+      const what = op.nodePool ? `${op.nodePool} in cluster ${name}` : name;
+      throw new GoogleApiError('FAILED_PRECONDITION', `Operation ${op.id} is currently ${doing} ${what}. Please wait and try again once it is done.`);
     }
   }
 
-  private startOperation(project: string, location: string, clusterName: string, type: OperationRecord['operationType'], ms: number, error?: OperationRecord['error']): OperationRecord {
+  private startOperation(project: string, location: string, clusterName: string, type: OperationRecord['operationType'], ms: number, error?: OperationRecord['error'], nodePool?: string): OperationRecord {
     const now = Date.now();
     const id = `operation-${now}-${randomBytes(4).toString('hex')}`;
-    const op: OperationRecord = { id, project, location, clusterName, operationType: type, startTime: new Date(now).toISOString(), endAt: now + ms, ...(error ? { error } : {}) };
+    const op: OperationRecord = { id, project, location, clusterName, operationType: type, startTime: new Date(now).toISOString(), endAt: now + ms, ...(error ? { error } : {}), ...(nodePool ? { nodePool } : {}) };
     this.operations.set(id, op);
     if (this.operations.size > MAX_OPERATIONS) {
       const oldest = this.operations.keys().next().value;

@@ -9,11 +9,13 @@ export interface GcpRoute {
   location?: string;
   cluster?: string;
   operation?: string;
+  nodePool?: string;
   service?: string;
   mutating: boolean;
 }
 
 const CLUSTERS = /^\/v1\/projects\/([^/]+)\/(?:locations|zones)\/([^/]+)\/clusters(?:\/([^/:]+))?$/;
+const NODE_POOLS = /^\/v1\/projects\/([^/]+)\/(?:locations|zones)\/([^/]+)\/clusters\/([^/:]+)\/nodePools(?:\/([^/:]+))?$/;
 const OPERATIONS = /^\/v1\/projects\/([^/]+)\/(?:locations|zones)\/([^/]+)\/operations(?:\/([^/:]+))?$/;
 const SERVICES = /^\/v1\/projects\/([^/]+)\/services\/([^/:]+)$/;
 
@@ -23,7 +25,17 @@ const SERVICES = /^\/v1\/projects\/([^/]+)\/services\/([^/:]+)$/;
  */
 export function routeOf(method: string, path: string): GcpRoute {
   const decoded = decodeURIComponent(path);
-  let m = CLUSTERS.exec(decoded);
+  let m = NODE_POOLS.exec(decoded);
+  if (m) {
+    const [, project = '', location = '', cluster = '', nodePool] = m;
+    const base = { api: 'container' as const, project, location, cluster };
+    if (nodePool === undefined && method === 'POST') return { ...base, method: 'CreateNodePool', mutating: true };
+    if (nodePool === undefined && method === 'GET') return { ...base, method: 'ListNodePools', mutating: false };
+    if (nodePool !== undefined && method === 'GET') return { ...base, nodePool, method: 'GetNodePool', mutating: false };
+    if (nodePool !== undefined && method === 'DELETE') return { ...base, nodePool, method: 'DeleteNodePool', mutating: true };
+    throw new GoogleApiError('NOT_FOUND', `Method ${method} is not supported on ${path} by the emulator.`, 404);
+  }
+  m = CLUSTERS.exec(decoded);
   if (m) {
     const [, project = '', location = '', cluster] = m;
     const base = { api: 'container' as const, project, location };
@@ -48,5 +60,5 @@ export function routeOf(method: string, path: string): GcpRoute {
     const [, project = '', service = ''] = m;
     return { api: 'serviceusage', method: 'GetService', project, service, mutating: false };
   }
-  throw new GoogleApiError('NOT_FOUND', `The requested URL ${path} was not found on the emulator (it serves container v1 clusters and operations, and serviceusage v1 services).`, 404);
+  throw new GoogleApiError('NOT_FOUND', `The requested URL ${path} was not found on the emulator (it serves container v1 clusters, node pools and operations, and serviceusage v1 services).`, 404);
 }

@@ -35,14 +35,14 @@ export interface GcpEmulatorOptions {
 const MAX_BODY = 1024 * 1024;
 
 /**
- * A local Google Cloud REST endpoint for GKE: container v1 clusters and operations (also under the
+ * A local Google Cloud REST endpoint for GKE: container v1 clusters, node pools and operations (also under the
  * zonal `zones/Z` paths) and serviceusage's `services.get`, Google's JSON error shape, bearer
  * tokens the emulator issued, seeded faults. Every RUNNING cluster has its own Kubernetes API over
  * TLS that accepts only tokens issued for the cluster's project.
  */
 export class GcpEmulator {
   readonly project: string;
-  /** Random and targeted faults on API requests (`container:CreateCluster`, `serviceusage:GetService`, …). */
+  /** Random and targeted faults on API requests (`container:CreateCluster`, `container:CreateNodePool`, `serviceusage:GetService`, …). */
   readonly faults: FaultInjector;
   /** Rules here fail a create later, as a DONE operation with an error (match `container:CreateCluster`). */
   readonly operationFaults = new FaultInjector();
@@ -109,8 +109,8 @@ export class GcpEmulator {
   }
 
   /** Keys (`gke_PROJECT_LOCATION_NAME`) of clusters that still exist, for "nothing left" assertions. */
-  inventory(): { clusters: string[] } {
-    return { clusters: this.gke.names() };
+  inventory(): { clusters: string[]; nodePools: string[] } {
+    return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()] };
   }
 
   /** Stops the endpoint and every cluster's Kubernetes API; idempotent. */
@@ -134,7 +134,7 @@ export class GcpEmulator {
       const decision = await ctx.applyFaults(`${route.api}:${route.method}`, { mutating: route.mutating });
       const target = { api: route.api, method: route.method, project: route.project, ...(route.location ? { location: route.location } : {}) };
       if (decision.kind !== 'none' && decision.kind !== 'lost-response') throw renderGcpFault(decision, target);
-      const body = route.method === 'CreateCluster' ? parseJson(await ctx.readBody()) : {};
+      const body = route.method === 'CreateCluster' || route.method === 'CreateNodePool' ? parseJson(await ctx.readBody()) : {};
       const result = await this.dispatch(route, body, base);
       // A lost response: the work was done, the answer never arrives.
       if (decision.kind === 'lost-response') throw renderGcpFault(decision, target);
@@ -175,6 +175,14 @@ export class GcpEmulator {
         return gke.getCluster(project, location, route.cluster ?? '', base);
       case 'DeleteCluster':
         return gke.deleteCluster(project, location, route.cluster ?? '', base);
+      case 'CreateNodePool':
+        return gke.createNodePool(project, location, route.cluster ?? '', body, base);
+      case 'ListNodePools':
+        return gke.listNodePools(project, location, route.cluster ?? '', base);
+      case 'GetNodePool':
+        return gke.getNodePool(project, location, route.cluster ?? '', route.nodePool ?? '', base);
+      case 'DeleteNodePool':
+        return gke.deleteNodePool(project, location, route.cluster ?? '', route.nodePool ?? '', base);
       case 'GetOperation':
         return gke.getOperation(project, location, route.operation ?? '', base);
       case 'ListOperations':

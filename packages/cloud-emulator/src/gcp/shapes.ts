@@ -20,8 +20,9 @@ export interface OperationRecord {
   id: string;
   project: string;
   location: string;
-  operationType: 'CREATE_CLUSTER' | 'DELETE_CLUSTER';
+  operationType: 'CREATE_CLUSTER' | 'DELETE_CLUSTER' | 'CREATE_NODE_POOL' | 'DELETE_NODE_POOL';
   clusterName: string;
+  nodePool?: string;
   startTime: string;
   endAt: number;
   error?: { code: number; message: string };
@@ -50,26 +51,45 @@ export function clusterKey(project: string, location: string, name: string): str
   return `gke_${project}_${location}_${name}`;
 }
 
-/** The cluster as `projects.locations.clusters.get` returns it (camelCase, int64 as strings). */
-export function clusterJson(record: ClusterRecord, status: string, base: string): Record<string, unknown> {
-  const spec = record.spec;
-  const nodeConfig = { machineType: 'e2-medium', diskSizeGb: 100, diskType: 'pd-balanced', imageType: 'COS_CONTAINERD', ...(spec['nodeConfig'] as object | undefined) };
-  const requestedPools = Array.isArray(spec['nodePools']) ? (spec['nodePools'] as Record<string, unknown>[]) : [];
+/** A node pool: the request's `nodePool` (or one of the cluster's initial pools). */
+export interface NodePoolRecord {
+  clusterKey: string;
+  name: string;
+  spec: Record<string, unknown>;
+}
+
+const NODE_CONFIG_DEFAULTS = { machineType: 'e2-medium', diskSizeGb: 100, diskType: 'pd-balanced', imageType: 'COS_CONTAINERD' };
+
+/** The cluster's node pools as its create request asks: `nodePools`, or one `default-pool` of `initialNodeCount` (3). */
+export function initialPools(spec: Record<string, unknown>): Record<string, unknown>[] {
+  const requested = Array.isArray(spec['nodePools']) ? (spec['nodePools'] as Record<string, unknown>[]) : [];
+  if (requested.length > 0) return requested.map((p) => ({ ...p, config: { ...(spec['nodeConfig'] as object | undefined), ...(p['config'] as object | undefined) } }));
   const initial = typeof spec['initialNodeCount'] === 'number' ? spec['initialNodeCount'] : 3;
-  const pools = (requestedPools.length > 0 ? requestedPools : [{ name: 'default-pool', initialNodeCount: initial, config: nodeConfig }]).map((p): Record<string, unknown> => ({
-    ...p,
-    config: { ...nodeConfig, ...(p['config'] as object | undefined) },
-    locations: zonesOf(record.location),
-    status: status === 'RUNNING' ? 'RUNNING' : status === 'STOPPING' ? 'STOPPING' : status === 'ERROR' ? 'ERROR' : 'PROVISIONING',
+  return [{ name: 'default-pool', initialNodeCount: initial, config: { ...(spec['nodeConfig'] as object | undefined) } }];
+}
+
+/** A node pool as `nodePools.get` returns it. */
+export function nodePoolJson(cluster: ClusterRecord, pool: NodePoolRecord, status: string, base: string): Record<string, unknown> {
+  return {
+    ...pool.spec,
+    name: pool.name,
+    config: { ...NODE_CONFIG_DEFAULTS, ...(pool.spec['config'] as object | undefined) },
+    locations: zonesOf(cluster.location),
+    status,
     version: KUBERNETES_VERSION,
-    selfLink: `${base}/v1/projects/${record.project}/locations/${record.location}/clusters/${record.name}/nodePools/${String(p['name'])}`,
-  }));
-  const nodesPerZone = pools.reduce((sum, p) => sum + (typeof p['initialNodeCount'] === 'number' ? p['initialNodeCount'] : 0), 0);
+    selfLink: `${base}/v1/projects/${cluster.project}/locations/${cluster.location}/clusters/${cluster.name}/nodePools/${pool.name}`,
+  };
+}
+
+/** The cluster as `projects.locations.clusters.get` returns it (camelCase, int64 as strings). */
+export function clusterJson(record: ClusterRecord, status: string, base: string, pools: Record<string, unknown>[]): Record<string, unknown> {
+  const spec = record.spec;
   const zones = zonesOf(record.location);
+  const nodes = pools.filter((p) => p['status'] === 'RUNNING').reduce((sum, p) => sum + (typeof p['initialNodeCount'] === 'number' ? p['initialNodeCount'] : 0), 0) * zones.length;
   return {
     ...spec,
     name: record.name,
-    nodeConfig,
+    nodeConfig: { ...NODE_CONFIG_DEFAULTS, ...(spec['nodeConfig'] as object | undefined) },
     nodePools: pools,
     network: spec['network'] ?? 'default',
     subnetwork: spec['subnetwork'] ?? 'default',
@@ -83,7 +103,7 @@ export function clusterJson(record: ClusterRecord, status: string, base: string)
     initialClusterVersion: KUBERNETES_VERSION,
     currentMasterVersion: KUBERNETES_VERSION,
     currentNodeVersion: KUBERNETES_VERSION,
-    currentNodeCount: status === 'RUNNING' ? nodesPerZone * zones.length : 0,
+    currentNodeCount: status === 'RUNNING' ? nodes : 0,
     createTime: record.createTime,
     selfLink: `${base}/v1/projects/${record.project}/locations/${record.location}/clusters/${record.name}`,
     id: createHash('sha256').update(clusterKey(record.project, record.location, record.name) + record.createTime).digest('hex').slice(0, 32),
@@ -103,7 +123,7 @@ export function operationJson(op: OperationRecord, now: number, base: string): R
     operationType: op.operationType,
     status: done ? 'DONE' : 'RUNNING',
     selfLink: `${prefix}/operations/${op.id}`,
-    targetLink: `${prefix}/clusters/${op.clusterName}`,
+    targetLink: `${prefix}/clusters/${op.clusterName}${op.nodePool ? `/nodePools/${op.nodePool}` : ''}`,
     startTime: op.startTime,
     ...(done ? { endTime: new Date(op.endAt).toISOString() } : {}),
     progress: { metrics: [{ name: 'CLUSTER_STEPS_COMPLETED', intValue: String(step) }, { name: 'CLUSTER_STEPS_TOTAL', intValue: String(total) }] },
