@@ -49,7 +49,7 @@ describe.skipIf(missing.length > 0)('gcloud and kubectl against the GCP emulator
     return stdout;
   }
 
-  it('creates, lists, describes, gets credentials for (kubectl reaches the cluster) and deletes a cluster', async () => {
+  it('creates, lists, describes, gets credentials for (kubectl reaches the cluster), adds a node pool to and deletes a cluster', async () => {
     expect(env['CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(readFileSync(join(String(env['CLOUDSDK_CONFIG']), 'gce'), 'utf8')).toBe('False');
 
@@ -70,10 +70,17 @@ describe.skipIf(missing.length > 0)('gcloud and kubectl against the GCP emulator
     expect(namespaces.split('\n')).toContain('namespace/default');
     expect(requestLog.entries({ service: 'kubernetes' }).some((e) => e.status === 200)).toBe(true);
 
+    await gcloud('container', 'node-pools', 'create', 'web', '--cluster', 'shop', '--region', 'europe-west1', '--num-nodes', '2', '--machine-type', 'e2-standard-4');
+    const pools = JSON.parse(await gcloud('container', 'node-pools', 'list', '--cluster', 'shop', '--region', 'europe-west1', '--format', 'json')) as { name: string; status: string; config: { machineType: string } }[];
+    expect(pools.map((p) => [p.name, p.status, p.config.machineType])).toEqual([
+      ['default-pool', 'RUNNING', 'e2-medium'],
+      ['web', 'RUNNING', 'e2-standard-4'],
+    ]);
+
     await gcloud('container', 'clusters', 'delete', 'shop', '--region', 'europe-west1', '--quiet');
     expect(JSON.parse(await gcloud('container', 'clusters', 'list', '--format', 'json'))).toEqual([]);
     const calls = requestLog.entries({ service: 'gcp:container' }).map((e) => e.operation);
-    expect(calls).toEqual(expect.arrayContaining(['CreateCluster', 'GetOperation', 'GetCluster', 'ListClusters', 'DeleteCluster']));
+    expect(calls).toEqual(expect.arrayContaining(['CreateCluster', 'GetOperation', 'GetCluster', 'ListClusters', 'CreateNodePool', 'ListNodePools', 'DeleteCluster']));
     // Nothing gcloud sent was refused by the emulator as unauthenticated.
     expect(requestLog.entries().filter((e) => e.status === 401)).toEqual([]);
   }, 60_000);
