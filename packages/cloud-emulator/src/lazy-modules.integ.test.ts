@@ -16,6 +16,7 @@ writeFileSync(
   `export async function resolve(specifier, context, next) {
     const r = await next(specifier, context);
     if (r.url.endsWith('/dist/aws/server.js')) throw new Error('the AWS emulator was loaded');
+    if (r.url.endsWith('/dist/gcp/server.js')) throw new Error('the GCP emulator was loaded');
     return r;
   }\n`,
 );
@@ -45,12 +46,15 @@ function run(only: string): Promise<{ code: number | null; stdout: string; stder
 }
 
 describe.skipIf(!built)('gati-emulator loads a cloud module only when it is started', () => {
-  it('--only kubernetes never imports the AWS emulator; --only aws does', async () => {
+  it('--only kubernetes never imports the AWS or GCP emulators; --only aws and --only gcp do', async () => {
     const kubernetes = await run('kubernetes');
     expect(kubernetes.stdout).toContain('ready');
     expect(kubernetes.code).toBe(0);
     const aws = await run('aws');
     expect(aws.stdout).not.toContain('ready');
     expect(aws.stderr).toContain('the AWS emulator was loaded');
+    const gcp = await run('gcp');
+    expect(gcp.stdout).not.toContain('ready');
+    expect(gcp.stderr).toContain('the GCP emulator was loaded');
   }, 60_000);
 });

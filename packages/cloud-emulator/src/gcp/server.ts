@@ -1,0 +1,208 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { noopLogger, type Logger } from '@gati-framework/core';
+import { bearerToken } from '../common/auth.js';
+import type { CertificateAuthority } from '../common/certificates.js';
+import { FaultInjector, type FaultOptions } from '../common/faults.js';
+import { RequestLog, type RequestLogEntry, type RequestLogFilter } from '../common/request-log.js';
+import { startEmulatorServer, type EmulatorServer, type ShellContext } from '../common/server.js';
+import type { KubernetesDelays } from '../kubernetes/cluster-context.js';
+import { ipLoadBalancerAddress, KubernetesApiPool, type ClusterLoadBalancerAddress } from '../kubernetes/cluster-pool.js';
+import { renderGcpFault } from './faults.js';
+import { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
+import { routeOf, type GcpRoute } from './routes.js';
+import { projectNumber } from './shapes.js';
+import { AccessTokens } from './tokens.js';
+import { GoogleApiError } from './wire.js';
+
+/** Options of {@link GcpEmulator}; every field has a default. */
+export interface GcpEmulatorOptions {
+  /** The project the first access token is issued for. Default `gati-emulator`. */
+  project?: string;
+  timings?: Partial<GkeTimings>;
+  /** Random faults from the start (change later through `faults`). */
+  faults?: FaultOptions;
+  /** Each cluster's Kubernetes API: CA (default a fresh one), delays, load-balancer addresses (default `127.0.0.1`). */
+  kubernetes?: { ca?: CertificateAuthority; delays?: Partial<KubernetesDelays>; loadBalancerAddress?: ClusterLoadBalancerAddress };
+  /** A shared request log (the CLI's) that also gets every request. */
+  sharedRequestLog?: RequestLog;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  logger?: Logger;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+/**
+ * A local Google Cloud REST endpoint for GKE: container v1 clusters, node pools and operations (also under the
+ * zonal `zones/Z` paths) and serviceusage's `services.get`, Google's JSON error shape, bearer
+ * tokens the emulator issued, seeded faults. Every RUNNING cluster has its own Kubernetes API over
+ * TLS that accepts only tokens issued for the cluster's project.
+ */
+export class GcpEmulator {
+  readonly project: string;
+  /** Random and targeted faults on API requests (`container:CreateCluster`, `container:CreateNodePool`, `serviceusage:GetService`, …). */
+  readonly faults: FaultInjector;
+  /** Rules here fail a create later, as a DONE operation with an error (match `container:CreateCluster`). */
+  readonly operationFaults = new FaultInjector();
+  readonly gke: GkeService;
+  readonly pool: KubernetesApiPool;
+  /** The access token issued at start for {@link project}. */
+  readonly accessToken: string;
+  private readonly tokens = new AccessTokens();
+  private readonly log = new RequestLog(5000);
+  private server: EmulatorServer | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly options: GcpEmulatorOptions) {
+    this.project = options.project ?? 'gati-emulator';
+    this.faults = new FaultInjector(options.faults);
+    this.accessToken = this.tokens.issue(this.project);
+    const k = options.kubernetes ?? {};
+    this.pool = new KubernetesApiPool({
+      verifyToken: (token, key) => {
+        const project = this.tokens.projectOf(token);
+        // Pool keys are `gke_PROJECT_LOCATION_NAME`: a token opens only its own project's clusters.
+        return project !== undefined && key.startsWith(`gke_${project}_`) ? { username: `emulator-user@${project}.iam.gserviceaccount.com`, groups: ['system:masters', 'system:authenticated'] } : undefined;
+      },
+      loadBalancerAddress: k.loadBalancerAddress ?? ipLoadBalancerAddress('127.0.0.1'),
+      logger: options.logger ?? noopLogger,
+      ...(k.ca ? { ca: k.ca } : {}),
+      ...(k.delays ? { delays: k.delays } : {}),
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.sharedRequestLog ? { requestLog: options.sharedRequestLog } : {}),
+    });
+    this.gke = new GkeService({ ...DEFAULT_GKE_TIMINGS, ...options.timings }, this.pool, this.operationFaults);
+  }
+
+  /** Starts the emulator on a free port (or `port`). */
+  static async start(options: GcpEmulatorOptions = {}): Promise<GcpEmulator> {
+    const emulator = new GcpEmulator(options);
+    emulator.server = await startEmulatorServer({
+      service: 'gcp',
+      handler: (req, res, ctx) => emulator.handle(req, res, ctx),
+      bodyLimit: MAX_BODY,
+      requestLogs: [emulator.log, ...(options.sharedRequestLog ? [options.sharedRequestLog] : [])],
+      faults: emulator.faults,
+      logger: options.logger ?? noopLogger,
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+    });
+    return emulator;
+  }
+
+  /** `http://host:port`; point `CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER` at `${endpoint}/`. */
+  get endpoint(): string {
+    if (!this.server) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
+    return this.server.url;
+  }
+
+  /** Issues another access token, valid for `project` only. */
+  issueAccessToken(project = this.project): string {
+    return this.tokens.issue(project);
+  }
+
+  /** The request log (no headers or bodies). */
+  requests(filter?: RequestLogFilter): RequestLogEntry[] {
+    return this.log.entries(filter);
+  }
+
+  /** Keys (`gke_PROJECT_LOCATION_NAME`) of clusters that still exist, for "nothing left" assertions. */
+  inventory(): { clusters: string[]; nodePools: string[] } {
+    return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()] };
+  }
+
+  /** Stops the endpoint and every cluster's Kubernetes API; idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.gke.close();
+      await Promise.allSettled([this.server?.close(), this.pool.close()]);
+    })();
+    return this.closing;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse, ctx: ShellContext): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://emulator');
+    const base = `http://${request.headers.host ?? this.endpoint.replace(/^http:\/\//, '')}`;
+    let route: GcpRoute | undefined;
+    try {
+      route = routeOf(request.method ?? 'GET', url.pathname);
+      ctx.service = `gcp:${route.api}`;
+      ctx.operation = route.method;
+      this.authorize(request, route);
+      const decision = await ctx.applyFaults(`${route.api}:${route.method}`, { mutating: route.mutating });
+      const target = { api: route.api, method: route.method, project: route.project, ...(route.location ? { location: route.location } : {}) };
+      if (decision.kind !== 'none' && decision.kind !== 'lost-response') throw renderGcpFault(decision, target);
+      const body = route.method === 'CreateCluster' || route.method === 'CreateNodePool' ? parseJson(await ctx.readBody()) : {};
+      const result = await this.dispatch(route, body, base);
+      // A lost response: the work was done, the answer never arrives.
+      if (decision.kind === 'lost-response') throw renderGcpFault(decision, target);
+      ctx.respond(200, { 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify(result));
+    } catch (error) {
+      if (!(error instanceof GoogleApiError)) throw error;
+      ctx.errorCode = error.status;
+      const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
+      if (error.httpStatus === 401) headers['www-authenticate'] = 'Bearer realm="https://accounts.google.com/"';
+      ctx.respond(error.httpStatus, headers, JSON.stringify(error.body()));
+    }
+  }
+
+  private authorize(request: IncomingMessage, route: GcpRoute): void {
+    const token = bearerToken(request);
+    const project = token === undefined ? undefined : this.tokens.projectOf(token);
+    if (project === undefined) {
+      throw new GoogleApiError(
+        'UNAUTHENTICATED',
+        'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.',
+      );
+    }
+    if (route.project !== project && route.project !== projectNumber(project)) {
+      throw new GoogleApiError('PERMISSION_DENIED', `Permission denied on resource project ${route.project}.`);
+    }
+  }
+
+  private async dispatch(route: GcpRoute, body: Record<string, unknown>, base: string): Promise<Record<string, unknown>> {
+    const { project } = route;
+    const location = route.location ?? '-';
+    const gke = this.gke;
+    switch (route.method) {
+      case 'CreateCluster':
+        return gke.createCluster(project, location, body, base);
+      case 'ListClusters':
+        return gke.listClusters(project, location, base);
+      case 'GetCluster':
+        return gke.getCluster(project, location, route.cluster ?? '', base);
+      case 'DeleteCluster':
+        return gke.deleteCluster(project, location, route.cluster ?? '', base);
+      case 'CreateNodePool':
+        return gke.createNodePool(project, location, route.cluster ?? '', body, base);
+      case 'ListNodePools':
+        return gke.listNodePools(project, location, route.cluster ?? '', base);
+      case 'GetNodePool':
+        return gke.getNodePool(project, location, route.cluster ?? '', route.nodePool ?? '', base);
+      case 'DeleteNodePool':
+        return gke.deleteNodePool(project, location, route.cluster ?? '', route.nodePool ?? '', base);
+      case 'GetOperation':
+        return gke.getOperation(project, location, route.operation ?? '', base);
+      case 'ListOperations':
+        return gke.listOperations(project, location, base);
+      default: {
+        const service = route.service ?? '';
+        const number = projectNumber(project);
+        // Every API is enabled: gcloud asks before `clusters create`.
+        return { name: `projects/${number}/services/${service}`, parent: `projects/${number}`, config: { name: service }, state: 'ENABLED' };
+      }
+    }
+  }
+}
+
+function parseJson(buffer: Buffer): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(buffer.toString('utf8') || '{}');
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new GoogleApiError('INVALID_ARGUMENT', 'Invalid JSON payload received.');
+}

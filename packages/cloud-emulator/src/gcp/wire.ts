@@ -1,0 +1,34 @@
+/** Google's canonical error codes (google.rpc.Code) the emulator answers with, and their HTTP statuses. */
+export const GOOGLE_STATUS = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  RESOURCE_EXHAUSTED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type GoogleStatus = keyof typeof GOOGLE_STATUS;
+
+/** An error the emulated Google API answers with: `{ error: { code, message, status } }`. */
+export class GoogleApiError extends Error {
+  readonly httpStatus: number;
+
+  constructor(
+    readonly status: GoogleStatus | (string & {}),
+    message: string,
+    httpStatus?: number,
+  ) {
+    super(message);
+    this.name = 'GoogleApiError';
+    this.httpStatus = httpStatus ?? GOOGLE_STATUS[status as GoogleStatus] ?? 400;
+  }
+
+  /** The JSON body Google's REST APIs send (the same shape gcloud and the client libraries parse). */
+  body(): { error: { code: number; message: string; status: string } } {
+    return { error: { code: this.httpStatus, message: this.message, status: this.status } };
+  }
+}
