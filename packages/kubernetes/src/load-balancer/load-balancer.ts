@@ -65,6 +65,20 @@ class Run {
     this.opened?.close();
   }
 
+  /** Runs `body` for `resource`: `succeeded` with its message or `failed` with the error's, then closes a client it opened. */
+  async track<T>(resource: string, body: () => Promise<T>, succeeded: (value: T) => string): Promise<T> {
+    try {
+      const value = await body();
+      this.progress.emit(resource, 'succeeded', succeeded(value));
+      return value;
+    } catch (error) {
+      this.progress.emit(resource, 'failed', error instanceof Error ? error.message : String(error));
+      throw error;
+    } finally {
+      this.close();
+    }
+  }
+
   /** Options of a nested wait: the time left, and its waiting lines under the load balancer's name. */
   wait(resource: string): OperationOptions {
     const onProgress = (e: ProgressEvent): void => {
@@ -94,7 +108,7 @@ export async function createLoadBalancer(input: LoadBalancerConfigInput, options
   const run = new Run('createLoadBalancer', options);
   const resource = resourceOf(lb);
   run.progress.emit(resource, 'started', `creating ${describe(lb, options.annotations)} ${lb.scheme}`);
-  try {
+  return run.track(resource, async () => {
     const kube = await run.client(lb.clusterName);
     let selector = lb.selector;
     if (lb.type === 'network' && !selector) {
@@ -107,14 +121,9 @@ export async function createLoadBalancer(input: LoadBalancerConfigInput, options
     await kube.apply(loadBalancerObjects(lb, options.annotations, selector), run.signal);
     const kind = lb.type === 'application' ? 'Ingress' : 'Service';
     const endpoint = await kube.waitForLoadBalancer({ kind, name: lb.name, namespace: lb.namespace }, run.wait(resource));
-    run.progress.emit(resource, 'succeeded', `address ${endpoint}`);
-    return { name: lb.name, namespace: lb.namespace, clusterName: lb.clusterName, type: lb.type, endpoint, status: 'ACTIVE' };
-  } catch (error) {
-    run.progress.emit(resource, 'failed', error instanceof Error ? error.message : String(error));
-    throw error;
-  } finally {
-    run.close();
-  }
+    const info: LoadBalancerInfo = { name: lb.name, namespace: lb.namespace, clusterName: lb.clusterName, type: lb.type, endpoint, status: 'ACTIVE' };
+    return info;
+  }, (info) => `address ${info.endpoint}`);
 }
 
 /**
@@ -126,7 +135,7 @@ export async function deleteLoadBalancer(input: LoadBalancerRef, options: LoadBa
   const run = new Run('deleteLoadBalancer', options);
   const resource = resourceOf(ref);
   run.progress.emit(resource, 'started', 'deleting load balancer');
-  try {
+  await run.track(resource, async () => {
     const kube = await run.client(ref.clusterName);
     const ingressRef = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: ref.name, namespace: ref.namespace };
     const serviceRef = { apiVersion: 'v1', kind: 'Service', name: ref.name, namespace: ref.namespace };
@@ -138,13 +147,7 @@ export async function deleteLoadBalancer(input: LoadBalancerRef, options: LoadBa
     }
     if (ours(ingress)) await kube.delete(ingressRef, run.wait(resource));
     if (ours(service)) await kube.delete(serviceRef, run.wait(resource));
-    run.progress.emit(resource, 'succeeded', 'deleted');
-  } catch (error) {
-    run.progress.emit(resource, 'failed', error instanceof Error ? error.message : String(error));
-    throw error;
-  } finally {
-    run.close();
-  }
+  }, () => 'deleted');
 }
 
 /**

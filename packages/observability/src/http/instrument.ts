@@ -117,7 +117,7 @@ export function beginRequest(scope: InstrumentScope, req: IncomingMessage, res: 
 class InFlightRequest implements RequestEnd {
   // Declared, not initialized: a class field is defined once more (to undefined) before the
   // constructor assigns it; plain assignments build the object in one pass. The constructor
-  // assigns every field (the later ones to placeholders) so V8 sizes the object for all of
+  // assigns every field (the later ones to initial values) so V8 sizes the object for all of
   // them; beginRequest then fills in what it computed, keeping the same hidden class.
   private declare done: boolean;
   private declare readonly scope: InstrumentScope;
