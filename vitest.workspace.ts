@@ -36,5 +36,7 @@ export default [
   project('kubernetes', 'packages/kubernetes'),
   project('production-hardening', 'packages/production-hardening', { testTimeout: 60_000 }),
   project('cloud-aws', 'packages/cloud-aws', { testTimeout: 60_000 }),
+  project('cloud-gcp', 'packages/cloud-gcp', { testTimeout: 60_000 }),
+  project('cloud-azure', 'packages/cloud-azure', { testTimeout: 60_000 }),
   project('observability', 'packages/observability', { testTimeout: 60_000 }),
 ];
