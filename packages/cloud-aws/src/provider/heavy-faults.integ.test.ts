@@ -23,12 +23,31 @@ const cluster = (name: string): ClusterConfigInput => ({
   ],
 });
 
-let emu: AwsEmulator | undefined;
-let provider: AWSCloudProvider | undefined;
+/** One emulator and one provider; the calm and the stormy lane each have their own. */
+interface Lane {
+  emu: AwsEmulator;
+  provider: AWSCloudProvider;
+  faults?: typeof HEAVY;
+  ms: number;
+  failures: string[];
+}
+const lanes: Lane[] = [];
 afterEach(async () => {
-  await provider?.close();
-  await emu?.close();
+  for (const lane of lanes.splice(0)) {
+    await lane.provider.close();
+    await lane.emu.close();
+  }
 });
+
+async function lane(faults?: typeof HEAVY): Promise<Lane> {
+  const emu = await startEmulator();
+  const provider = new AWSCloudProvider();
+  // Gati's own retry does all the work (no SDK retries), on a short scale for the test.
+  await provider.initialize(providerConfig(emu, { maxAttempts: 1, retryBaseDelayMs: 2, maxRetryDelayMs: 20 }));
+  const l: Lane = { emu, provider, ms: 0, failures: [], ...(faults ? { faults } : {}) };
+  lanes.push(l);
+  return l;
+}
 
 /** What one cluster with a Gati-made 3-zone VPC amounts to, exactly: no lost response made a duplicate. */
 async function expectExactlyOne(e: AwsEmulator, name: string): Promise<void> {
@@ -61,50 +80,43 @@ async function expectExactlyOne(e: AwsEmulator, name: string): Promise<void> {
 }
 
 /**
- * CREATES create+delete cycles on a fresh emulator (AWS allows five VPCs per
- * region, so the clusters do not all live at once). Creates and deletes run
- * under the faults; only the creates are timed. Each create is checked for
- * duplicates before its delete, each delete for leftovers.
+ * Create+delete cycle number i of a lane (AWS allows five VPCs per region, so the clusters
+ * do not all live at once). Creates and deletes run under the lane's faults; only the creates
+ * are timed. Each create is checked for duplicates before its delete, each delete for leftovers.
  */
-async function cycles(prefix: string, faults?: typeof HEAVY): Promise<{ ms: number; failures: string[] }> {
-  await provider?.close();
-  await emu?.close();
-  const e = await startEmulator();
-  emu = e;
-  provider = new AWSCloudProvider();
-  // Gati's own retry does all the work (no SDK retries), on a short scale for the test.
-  await provider.initialize(providerConfig(e, { maxAttempts: 1, retryBaseDelayMs: 2, maxRetryDelayMs: 20 }));
-  const failures: string[] = [];
-  let ms = 0;
-  for (let i = 0; i < CREATES; i++) {
-    const name = `${prefix}-${i}`;
-    if (faults) e.faults.configure({ ...faults, seed: faults.seed + i });
-    const started = performance.now();
-    const ok = await provider.createCluster(cluster(name), { timeoutMs: 60_000 }).then(
-      () => true,
-      (error: unknown) => failures.push(`${name}: ${(error as Error).message}`) < 0,
-    );
-    ms += performance.now() - started;
-    e.faults.configure({});
-    if (ok) await expectExactlyOne(e, name);
-    // The delete runs under the same weather (another seed) and must leave nothing behind.
-    if (faults) e.faults.configure({ ...faults, seed: faults.seed + 100 + i });
-    await provider.deleteCluster(name, { timeoutMs: 60_000 }).catch((error: unknown) => failures.push(`deleting ${name}: ${(error as Error).message}`));
-    e.faults.configure({});
-    const left = e.inventory();
-    expect([left.clusters, left.nodegroups, left.roles, left.vpcs, left.subnets, left.internetGateways, left.routeTables], `after deleting ${name}`).toEqual([[], [], [], [], [], [], []]);
-  }
-  return { ms, failures };
+async function cycle(l: Lane, prefix: string, i: number): Promise<void> {
+  const { emu: e, provider: p, faults } = l;
+  const name = `${prefix}-${i}`;
+  if (faults) e.faults.configure({ ...faults, seed: faults.seed + i });
+  const started = performance.now();
+  const ok = await p.createCluster(cluster(name), { timeoutMs: 60_000 }).then(
+    () => true,
+    (error: unknown) => l.failures.push(`${name}: ${(error as Error).message}`) < 0,
+  );
+  l.ms += performance.now() - started;
+  e.faults.configure({});
+  if (ok) await expectExactlyOne(e, name);
+  // The delete runs under the same weather (another seed) and must leave nothing behind.
+  if (faults) e.faults.configure({ ...faults, seed: faults.seed + 100 + i });
+  await p.deleteCluster(name, { timeoutMs: 60_000 }).catch((error: unknown) => l.failures.push(`deleting ${name}: ${(error as Error).message}`));
+  e.faults.configure({});
+  const left = e.inventory();
+  expect([left.clusters, left.nodegroups, left.roles, left.vpcs, left.subnets, left.internetGateways, left.routeTables], `after deleting ${name}`).toEqual([[], [], [], [], [], [], []]);
 }
 
 describe('createCluster and deleteCluster under heavy faults (35 % throttling, 15 % server errors, 25 % lost responses)', () => {
   it('10 creates all succeed with no duplicate resources, within 5× the fault-free time; their deletes leave nothing', async () => {
-    const clean = await cycles('calm');
+    // Calm and stormy cycles alternate, so a change in the machine's load (CI runs other
+    // suites beside this one) weighs on both sides of the ratio alike.
+    const clean = await lane();
+    const heavy = await lane(HEAVY);
+    for (let i = 0; i < CREATES; i++) {
+      await cycle(clean, 'calm', i);
+      await cycle(heavy, 'storm', i);
+    }
     expect(clean.failures).toEqual([]);
-
-    const heavy = await cycles('storm', HEAVY);
     expect(heavy.failures).toEqual([]);
-    const e = emu as AwsEmulator;
+    const e = heavy.emu;
     expect(e.faults.injected.throttle).toBeGreaterThan(100);
     expect(e.faults.injected.serverError).toBeGreaterThan(30);
     expect(e.faults.injected.lostResponse).toBeGreaterThan(30);
