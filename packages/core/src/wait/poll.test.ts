@@ -44,7 +44,7 @@ describe('poll', () => {
     );
     await expect(denied).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     expect(calls).toBe(1);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('gives up after maxRetryableErrors consecutive retryable errors', async () => {
@@ -94,7 +94,7 @@ describe('poll', () => {
     setTimeout(() => controller.abort(), 20);
     const t = performance.now();
     await expect(p).rejects.toMatchObject({ code: 'ABORTED' });
-    expect(performance.now() - t).toBeLessThan(500);
+    expect(performance.now() - t).toBeLessThan(5000);
     expect(events.at(-1)?.phase).toBe('failed');
 
     const c2 = new AbortController();
@@ -149,7 +149,7 @@ describe('poll with a separate retry backoff', () => {
       { minDelayMs: 60_000, maxDelayMs: 60_000, retryMinDelayMs: 2, retryMaxDelayMs: 8 },
     );
     expect(v).toBe(6);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('with maxRetryableErrors Infinity only the time limit ends the retries', async () => {

@@ -87,7 +87,7 @@ describe('KubeClient', () => {
     const started = Date.now();
     setTimeout(() => ac.abort(), 100);
     await expect(kube.waitFor(ref, () => false, { timeoutMs: 5000, signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('waitFor relists when a resumed watch gets 410 Gone', async () => {
