@@ -46,7 +46,7 @@ function kubeGet(server: string, caPem: string, token: string): Promise<number> 
 }
 
 beforeAll(async () => {
-  emulator = await AzureEmulator.start({ retryAfterSeconds: 0, timings: { clusterCreateMs: 150, clusterDeleteMs: 80, agentPoolCreateMs: 60, agentPoolDeleteMs: 40 } });
+  emulator = await AzureEmulator.start({ retryAfterSeconds: 0, timings: { clusterCreateMs: 150, clusterDeleteMs: 80, agentPoolCreateMs: 60, agentPoolDeleteMs: 40, clusterPowerMs: 60 } });
   const credential = emulator.credential();
   const common = { endpoint: emulator.armEndpoint, credentialScopes: ['https://management.azure.com/.default'], tlsOptions: { ca: emulator.caPem } };
   resources = new ResourceManagementClient(credential, emulator.subscriptionId, common);
@@ -112,6 +112,14 @@ describe('Azure emulator: Resource Manager through the real SDK clients', () => 
     await expect(aks.agentPools.delete(RG, 'shop', 'system', fast).pollUntilDone()).rejects.toMatchObject({ statusCode: 400 });
     await aks.agentPools.delete(RG, 'shop', 'web', fast).pollUntilDone();
 
+    const stopping = aks.managedClusters.stop(RG, 'shop', fast);
+    await stopping.submitted();
+    expect((await aks.managedClusters.get(RG, 'shop')).provisioningState).toBe('Stopping');
+    await stopping.pollUntilDone();
+    expect(await aks.managedClusters.get(RG, 'shop')).toMatchObject({ provisioningState: 'Succeeded', powerState: { code: 'Stopped' } });
+    await aks.managedClusters.start(RG, 'shop', fast).pollUntilDone();
+    expect((await aks.managedClusters.get(RG, 'shop')).powerState?.code).toBe('Running');
+
     // The subnet is in use while the cluster exists.
     await expect(network.virtualNetworks.beginDeleteAndWait(RG, 'shop-vnet', fast)).rejects.toMatchObject({ code: 'InUseSubnetCannotBeDeleted' });
     await aks.managedClusters.delete(RG, 'shop', fast).pollUntilDone();
@@ -129,8 +137,10 @@ describe('Azure emulator: Resource Manager through the real SDK clients', () => 
     expect(failed.provisioningState).toBe('Failed');
     expect(failed.status?.provisioningError).toMatchObject({ code: 'QuotaExceeded' });
     await expect(aks.managedClusters.listClusterUserCredentials('quota-rg', 'big')).rejects.toMatchObject({ statusCode: 404 });
-    // Deleting the group takes the failed cluster with it.
-    await resources.resourceGroups.beginDeleteAndWait('quota-rg', fast);
+    // Deleting the group takes the failed cluster with it; meanwhile nothing new goes into it.
+    const deleting = await resources.resourceGroups.beginDelete('quota-rg', fast);
+    await expect(aks.managedClusters.createOrUpdate('quota-rg', 'late', clusterSpec(''), fast).pollUntilDone()).rejects.toMatchObject({ statusCode: 409, code: 'ResourceGroupBeingDeleted' });
+    await deleting.pollUntilDone();
     expect(emulator.inventory().managedClusters).toEqual([]);
   });
 

@@ -86,8 +86,7 @@ export function findCluster(state: ArmState, req: ArmRequest): { key: string; cl
 export async function putManagedCluster(state: ArmState, req: ArmRequest): Promise<ArmReply> {
   const rgName = req.params['resourceGroup'] ?? '';
   const name = req.params['managedCluster'] ?? '';
-  const rg = state.liveResourceGroup(rgName);
-  if (!rg) throw resourceGroupNotFound(rgName);
+  const rg = state.resourceGroupForWrite(rgName);
   if (!CLUSTER_NAME.test(name)) throw new AzureApiError(400, 'InvalidParameter', `The value of parameter resourceName is invalid: '${name}'. Use 1-63 letters, digits, '-' and '_', starting and ending with a letter or digit.`);
   const location = req.body['location'];
   if (typeof location !== 'string' || location === '') throw new AzureApiError(400, 'InvalidParameter', 'The value of parameter location is invalid: it is required.');
@@ -174,7 +173,7 @@ export function setPowerState(state: ArmState, req: ArmRequest, power: 'Running'
   if (provisioningStateOf(state.managedClusters, key, cluster) === 'Failed') throw new AzureApiError(409, 'OperationNotAllowed', `Managed cluster ${cluster.name} is in a failed state: reconcile it with a PUT first.`);
   const ms = state.timings.clusterPowerMs;
   cluster.powerState = power;
-  cluster.updating = true;
+  cluster.pendingState = power === 'Stopped' ? 'Stopping' : 'Starting';
   state.managedClusters.create(key, cluster, ms);
   const op = state.operations.start(state.subscriptionId, AKS_NS, cluster.location, ms);
   return { status: 202, headers: state.operations.locationHeaders(op, req.base, req.apiVersion) };

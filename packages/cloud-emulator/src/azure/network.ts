@@ -114,8 +114,7 @@ function lro(state: ArmState, req: ArmRequest, location: string, status: number,
 export function putVirtualNetwork(state: ArmState, req: ArmRequest): ArmReply {
   const rg = req.params['resourceGroup'] ?? '';
   const name = req.params['virtualNetwork'] ?? '';
-  const rgRecord = state.liveResourceGroup(rg);
-  if (!rgRecord) throw resourceGroupNotFound(rg);
+  const rgRecord = state.resourceGroupForWrite(rg);
   checkName(name, 'virtual network');
   const location = typeof req.body['location'] === 'string' ? req.body['location'] : rgRecord.location;
   const properties = isObject(req.body['properties']) ? req.body['properties'] : {};
@@ -213,8 +212,9 @@ function findSubnet(state: ArmState, req: ArmRequest): { key: string; subnet: Su
 }
 
 export function getSubnet(state: ArmState, req: ArmRequest): ArmReply {
-  const { key, subnet } = findSubnet(state, req);
-  if (!subnet) throw new AzureApiError(404, 'NotFound', `Resource ${keyOf(key)} not found.`);
+  const { subnet, vnet } = findSubnet(state, req);
+  if (!subnet) throw new AzureApiError(404, 'NotFound', `Resource ${vnet.id}/subnets/${req.params['subnet'] ?? ''} not found.`);
+  const key = keyOf(subnet.id);
   return { status: 200, body: subnetJson(state, key, subnet) };
 }
 

@@ -2,7 +2,7 @@ import type { FaultInjector } from '../common/faults.js';
 import { StateClock } from '../common/state-clock.js';
 import type { KubernetesApiPool } from '../kubernetes/cluster-pool.js';
 import { LongRunningOperations } from './lro.js';
-import type { Json } from './wire.js';
+import { AzureApiError, resourceGroupNotFound, type Json } from './wire.js';
 
 /** Delays of Azure's long-running work, in ms. */
 export interface AzureTimings {
@@ -44,6 +44,8 @@ export interface ArmRecord {
   tags: Record<string, string>;
   /** Set while a PUT on an existing resource runs: reported as `Updating` instead of `Creating`. */
   updating?: boolean;
+  /** Shown instead of Creating/Updating while the running operation is an action (`Stopping`, `Starting`). */
+  pendingState?: string;
   /** Set when the last create/update failed: `Failed` with this error once its operation ends. */
   failure?: { code: string; message: string };
   etag: string;
@@ -94,7 +96,7 @@ export const keyOf = (id: string): string => id.toLowerCase();
 export function provisioningStateOf<T extends ArmRecord>(clock: StateClock<T>, key: string, record: T): string {
   switch (clock.state(key)) {
     case 'CREATING':
-      return record.updating ? 'Updating' : 'Creating';
+      return record.pendingState ?? (record.updating ? 'Updating' : 'Creating');
     case 'DELETING':
       return 'Deleting';
     default:
@@ -134,6 +136,15 @@ export class ArmState {
   liveResourceGroup(name: string): ResourceGroupRecord | undefined {
     const key = keyOf(`/subscriptions/${this.subscriptionId}/resourceGroups/${name}`);
     return this.resourceGroups.state(key) === 'ACTIVE' ? this.resourceGroups.get(key) : undefined;
+  }
+
+  /** The resource group a new resource goes into: 404 when absent, 409 while it is being deleted, as ARM answers. */
+  resourceGroupForWrite(name: string): ResourceGroupRecord {
+    const key = keyOf(`/subscriptions/${this.subscriptionId}/resourceGroups/${name}`);
+    const rg = this.resourceGroups.get(key);
+    if (!rg) throw resourceGroupNotFound(name);
+    if (this.resourceGroups.state(key) === 'DELETING') throw new AzureApiError(409, 'ResourceGroupBeingDeleted', `The resource group '${rg.name}' is in deprovisioning state and cannot perform this operation.`);
+    return rg;
   }
 
   close(): void {
