@@ -1,5 +1,5 @@
 import { deleteAgentPool, getAgentPool, listAgentPools, putAgentPool } from './agent-pools.js';
-import { deleteManagedCluster, getManagedCluster, listCredential, listManagedClusters, putManagedCluster, setPowerState } from './container-service.js';
+import { deleteManagedCluster, getManagedCluster, listCredential, listManagedClusters, putManagedCluster, setPowerState, updateClusterTags } from './container-service.js';
 import { deleteSubnet, deleteVirtualNetwork, getSubnet, getVirtualNetwork, listSubnets, listVirtualNetworks, putSubnet, putVirtualNetwork } from './network.js';
 import { deleteResourceGroup, getResourceGroup, headResourceGroup, listResourceGroups, patchResourceGroup, putResourceGroup, type ArmRequest } from './resources.js';
 import type { ArmState } from './state.js';
@@ -33,7 +33,7 @@ const MC = `${AKS}/:managedCluster`;
 const OPS = 'subscriptions/:subscriptionId/providers/:namespace/locations/:location';
 
 const table: [string, string, string, string, Handler][] = [
-  ['GET', 'subscriptions/:subscriptionId/resourcegroups', 'ResourceGroups_List', 'Microsoft.Resources/subscriptions/resourceGroups/read', (r, c) => listResourceGroups(c.state)],
+  ['GET', 'subscriptions/:subscriptionId/resourcegroups', 'ResourceGroups_List', 'Microsoft.Resources/subscriptions/resourceGroups/read', (r, c) => listResourceGroups(c.state, c.query.get('$filter'))],
   ['PUT', RG, 'ResourceGroups_CreateOrUpdate', 'Microsoft.Resources/subscriptions/resourceGroups/write', (r, c) => putResourceGroup(c.state, r)],
   ['GET', RG, 'ResourceGroups_Get', 'Microsoft.Resources/subscriptions/resourceGroups/read', (r, c) => getResourceGroup(c.state, r)],
   ['HEAD', RG, 'ResourceGroups_CheckExistence', 'Microsoft.Resources/subscriptions/resourceGroups/read', (r, c) => headResourceGroup(c.state, r)],
@@ -51,6 +51,7 @@ const table: [string, string, string, string, Handler][] = [
   ['GET', AKS, 'ManagedClusters_ListByResourceGroup', 'Microsoft.ContainerService/managedClusters/read', (r, c) => listManagedClusters(c.state, r)],
   ['PUT', MC, 'ManagedClusters_CreateOrUpdate', 'Microsoft.ContainerService/managedClusters/write', (r, c) => putManagedCluster(c.state, r)],
   ['GET', MC, 'ManagedClusters_Get', 'Microsoft.ContainerService/managedClusters/read', (r, c) => getManagedCluster(c.state, r)],
+  ['PATCH', MC, 'ManagedClusters_UpdateTags', 'Microsoft.ContainerService/managedClusters/write', (r, c) => updateClusterTags(c.state, r)],
   ['DELETE', MC, 'ManagedClusters_Delete', 'Microsoft.ContainerService/managedClusters/delete', (r, c) => deleteManagedCluster(c.state, r)],
   ['POST', `${MC}/listclusterusercredential`, 'ManagedClusters_ListClusterUserCredentials', 'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action', (r, c) => listCredential(c.state, r, 'user', c.tokens, c.query.get('format'))],
   ['POST', `${MC}/listclusteradmincredential`, 'ManagedClusters_ListClusterAdminCredentials', 'Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action', (r, c) => listCredential(c.state, r, 'admin', c.tokens, c.query.get('format'))],

@@ -64,6 +64,13 @@ describe('Azure emulator: Resource Manager through the real SDK clients', () => 
     const rg = await resources.resourceGroups.createOrUpdate(RG, { location: 'westeurope', tags: { 'gati-managed-by': 'gati' } });
     expect(rg).toMatchObject({ name: RG, location: 'westeurope', tags: { 'gati-managed-by': 'gati' }, properties: { provisioningState: 'Succeeded' } });
     expect(await resources.resourceGroups.checkExistence(RG)).toEqual({ body: true });
+    const byTag = async (filter: string): Promise<string[]> => {
+      const names: string[] = [];
+      for await (const g of resources.resourceGroups.list({ filter })) names.push(g.name ?? '');
+      return names;
+    };
+    expect(await byTag("tagName eq 'gati-managed-by' and tagValue eq 'gati'")).toEqual([RG]);
+    expect(await byTag("tagName eq 'gati-managed-by' and tagValue eq 'someone-else'")).toEqual([]);
 
     const vnet = await network.virtualNetworks.beginCreateOrUpdateAndWait(RG, 'shop-vnet', { location: 'westeurope', tags: { owner: 'gati' }, addressSpace: { addressPrefixes: ['10.20.0.0/16'] } }, fast);
     expect(vnet).toMatchObject({ name: 'shop-vnet', provisioningState: 'Succeeded', addressSpace: { addressPrefixes: ['10.20.0.0/16'] }, tags: { owner: 'gati' } });
@@ -111,6 +118,9 @@ describe('Azure emulator: Resource Manager through the real SDK clients', () => 
     expect(names.sort()).toEqual(['system', 'web']);
     await expect(aks.agentPools.delete(RG, 'shop', 'system', fast).pollUntilDone()).rejects.toMatchObject({ statusCode: 400 });
     await aks.agentPools.delete(RG, 'shop', 'web', fast).pollUntilDone();
+
+    const retagged = await aks.managedClusters.updateTags(RG, 'shop', { tags: { 'gati-managed-by': 'gati', env: 'prod' } }, fast).pollUntilDone();
+    expect(retagged.tags).toEqual({ 'gati-managed-by': 'gati', env: 'prod' });
 
     const stopping = aks.managedClusters.stop(RG, 'shop', fast);
     await stopping.submitted();

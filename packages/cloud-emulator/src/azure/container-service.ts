@@ -166,6 +166,16 @@ export function deleteManagedCluster(state: ArmState, req: ArmRequest): ArmReply
   return { status: 202, headers: state.operations.locationHeaders(op, req.base, req.apiVersion) };
 }
 
+/** `PATCH managedClusters/{name}` (updateTags): replaces the tags; 200 with `Azure-AsyncOperation`. */
+export function updateClusterTags(state: ArmState, req: ArmRequest): ArmReply {
+  const { key, cluster } = findCluster(state, req);
+  refuseWhileBusy(state.managedClusters, key, `managed cluster ${cluster.name}`);
+  cluster.tags = tagsOf(req.body['tags']);
+  cluster.etag = newEtag();
+  const op = state.operations.start(state.subscriptionId, AKS_NS, cluster.location, 0);
+  return { status: 200, body: clusterJson(state, key, cluster), headers: state.operations.asyncHeaders(op, req.base, req.apiVersion) };
+}
+
 /** `POST …/stop` and `…/start`: 202 + `Location`; powerState follows. */
 export function setPowerState(state: ArmState, req: ArmRequest, power: 'Running' | 'Stopped'): ArmReply {
   const { key, cluster } = findCluster(state, req);

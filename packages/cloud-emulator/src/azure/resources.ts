@@ -76,9 +76,20 @@ export function patchResourceGroup(state: ArmState, req: ArmRequest): ArmReply {
   return { status: 200, body: rgJson(state, key, rg) };
 }
 
-export function listResourceGroups(state: ArmState): ArmReply {
-  const value = [...state.resourceGroups.keys()].map((key) => ({ key, rg: state.resourceGroups.get(key) })).flatMap(({ key, rg }) => (rg ? [rgJson(state, key, rg)] : []));
+/** `GET resourcegroups`, optionally `$filter=tagName eq 'N'` or `tagName eq 'N' and tagValue eq 'V'`. */
+export function listResourceGroups(state: ArmState, filter: string | null = null): ArmReply {
+  const tag = filter === null ? undefined : parseTagFilter(filter);
+  const value = [...state.resourceGroups.keys()]
+    .map((key) => ({ key, rg: state.resourceGroups.get(key) }))
+    .flatMap(({ key, rg }) => (rg && (!tag || (tag.name in rg.tags && (tag.value === undefined || rg.tags[tag.name] === tag.value))) ? [rgJson(state, key, rg)] : []));
   return { status: 200, body: { value } };
+}
+
+function parseTagFilter(filter: string): { name: string; value?: string } {
+  const m = /^\s*tagName\s+eq\s+'((?:[^']|'')*)'(?:\s+and\s+tagValue\s+eq\s+'((?:[^']|'')*)')?\s*$/i.exec(filter);
+  if (!m) throw new AzureApiError(400, 'InvalidFilterInQueryString', `Invalid $filter '${filter}': the emulator supports "tagName eq 'N'" and "tagName eq 'N' and tagValue eq 'V'".`);
+  const unquote = (v: string): string => v.replace(/''/g, "'");
+  return { name: unquote(m[1] ?? ''), ...(m[2] !== undefined ? { value: unquote(m[2]) } : {}) };
 }
 
 /**
