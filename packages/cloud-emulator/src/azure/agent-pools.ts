@@ -5,8 +5,25 @@ import { AzureApiError, isObject, type ArmReply, type Json } from './wire.js';
 
 const POOL_NAME = /^[a-z][a-z0-9]{0,11}$/;
 
+/** Regions without availability zones (Azure's published list, abridged); every other region has zones 1, 2 and 3. */
+export const REGIONS_WITHOUT_ZONES = new Set([
+  'westus', 'northcentralus', 'westcentralus', 'ukwest', 'canadaeast', 'japanwest', 'koreasouth', 'southindia', 'westindia', 'australiasoutheast',
+  'australiacentral', 'australiacentral2', 'francesouth', 'germanynorth', 'norwaywest', 'switzerlandwest', 'uaecentral', 'southafricawest', 'brazilsoutheast', 'jioindiacentral', 'jioindiawest',
+]);
+
+function checkZones(name: string, zones: unknown, location: string): void {
+  if (zones === undefined || zones === null) return;
+  const list = Array.isArray(zones) ? zones.map(String) : [];
+  const region = location.toLowerCase().replace(/\s+/g, '');
+  const supported = REGIONS_WITHOUT_ZONES.has(region) ? [] : ['1', '2', '3'];
+  const bad = list.filter((z) => !supported.includes(z));
+  if (!Array.isArray(zones) || bad.length > 0) {
+    throw new AzureApiError(400, 'AvailabilityZoneNotSupported', `The zone(s) '${bad.join(',')}' for resource '${name}' is not supported. The supported zones for location '${region}' are '${supported.join(',')}'.`);
+  }
+}
+
 /** Checks an agent pool's name, counts and subnet as AKS does at PUT time. */
-export function validatePool(state: ArmState, name: string, p: Json): void {
+export function validatePool(state: ArmState, name: string, p: Json, location: string): void {
   if (!POOL_NAME.test(name)) throw new AzureApiError(400, 'InvalidParameter', `The value of parameter agentPoolProfile.name is invalid: '${name}'. Use 1-12 lowercase letters and digits, starting with a letter.`);
   const num = (field: string): number | undefined => (typeof p[field] === 'number' ? p[field] : undefined);
   const count = num('count');
@@ -17,6 +34,7 @@ export function validatePool(state: ArmState, name: string, p: Json): void {
     if (min === undefined || max === undefined || min > max) throw new AzureApiError(400, 'InvalidParameter', `Agent pool ${name}: with enableAutoScaling, minCount and maxCount are required and minCount must not exceed maxCount.`);
     if (count !== undefined && (count < min || count > max)) throw new AzureApiError(400, 'InvalidParameter', `Agent pool ${name}: count ${count} must be between minCount ${min} and maxCount ${max}.`);
   }
+  checkZones(name, p['availabilityZones'], location);
   const subnet = p['vnetSubnetID'];
   if (typeof subnet === 'string' && (!state.subnets.has(keyOf(subnet)) || state.subnets.state(keyOf(subnet)) === 'DELETING')) {
     throw new AzureApiError(400, 'InvalidParameter', `The value of parameter agentPoolProfile.vnetSubnetID is invalid: subnet '${subnet}' was not found. Create it first.`);
@@ -89,7 +107,7 @@ export function putAgentPool(state: ArmState, req: ArmRequest): ArmReply {
   const { key: clusterKey, cluster } = liveCluster(state, req);
   const name = req.params['agentPool'] ?? '';
   const properties = isObject(req.body['properties']) ? req.body['properties'] : {};
-  validatePool(state, name, properties);
+  validatePool(state, name, properties, cluster.location);
   const poolKey = keyOf(`${cluster.id}/agentPools/${name}`);
   refuseWhileBusy(state.agentPools, poolKey, `agent pool ${name}`);
   const failure = operationFailure(state, 'AgentPools_CreateOrUpdate', cluster.location);

@@ -113,6 +113,8 @@ describe('Azure emulator: Resource Manager through the real SDK clients', () => 
 
     const pool = await aks.agentPools.createOrUpdate(RG, 'shop', 'web', { mode: 'User', vmSize: 'Standard_D4s_v5', enableAutoScaling: true, minCount: 1, maxCount: 5, nodeLabels: { tier: 'web' }, upgradeSettings: { maxSurge: '33%' }, vnetSubnetID: subnet.id }, fast).pollUntilDone();
     expect(pool).toMatchObject({ name: 'web', provisioningState: 'Succeeded', mode: 'User', minCount: 1, maxCount: 5, nodeLabels: { tier: 'web' } });
+    // West US has no availability zones.
+    await expect(aks.managedClusters.createOrUpdate(RG, 'nozones', clusterSpec(subnet.id ?? '', { location: 'westus' }), fast).pollUntilDone()).rejects.toMatchObject({ statusCode: 400, code: 'AvailabilityZoneNotSupported' });
     const names: string[] = [];
     for await (const p of aks.agentPools.list(RG, 'shop')) names.push(p.name ?? '');
     expect(names.sort()).toEqual(['system', 'web']);

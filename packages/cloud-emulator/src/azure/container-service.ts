@@ -99,7 +99,7 @@ export async function putManagedCluster(state: ArmState, req: ArmRequest): Promi
   if (!current && !profiles.some((p) => String(p['mode'] ?? '').toLowerCase() === 'system')) {
     throw new AzureApiError(400, 'InvalidParameter', 'The value of parameter agentPoolProfile.mode is invalid: a managed cluster must have at least one agent pool of mode System (MustDefineAtLeastOneSystemPool).');
   }
-  for (const profile of profiles) validatePool(state, String(profile['name'] ?? ''), profile);
+  for (const profile of profiles) validatePool(state, String(profile['name'] ?? ''), profile, location);
   if (typeof properties['dnsPrefix'] === 'string' && !/^[a-zA-Z0-9][-a-zA-Z0-9]{0,52}[a-zA-Z0-9]$|^[a-zA-Z0-9]$/.test(properties['dnsPrefix'])) {
     throw new AzureApiError(400, 'InvalidDnsPrefix', `The DNS prefix '${properties['dnsPrefix']}' is invalid: use 1-54 letters, digits and '-', starting and ending with a letter or digit.`);
   }
