@@ -4,7 +4,7 @@ import { deleteSubnet, deleteVirtualNetwork, getSubnet, getVirtualNetwork, listS
 import { deleteResourceGroup, getResourceGroup, headResourceGroup, listResourceGroups, patchResourceGroup, putResourceGroup, type ArmRequest } from './resources.js';
 import type { ArmState } from './state.js';
 import type { EntraTokens } from './tokens.js';
-import type { ArmReply } from './wire.js';
+import { pathSegments, type ArmReply } from './wire.js';
 
 /** What a handler gets besides the request. */
 export interface ArmHandlerContext {
@@ -69,7 +69,7 @@ const ROUTES: Route[] = table.map(([method, pattern, operation, action, handler]
 
 /** The route of an ARM request with its captured path names, or `undefined`. */
 export function matchArmRoute(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
-  const segments = path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const segments = pathSegments(path);
   for (const route of ROUTES) {
     if (route.method !== method || route.pattern.length !== segments.length) continue;
     const params: Record<string, string> = {};

@@ -168,5 +168,15 @@ describe('Azure emulator: Resource Manager through the real SDK clients', () => 
     await expect(wrongAudience.resourceGroups.get('anything')).rejects.toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationTokenAudience' });
     const otherSubscription = new ResourceManagementClient(emulator.credential(), '11111111-1111-4111-8111-111111111111', { endpoint: emulator.armEndpoint, credentialScopes: ['https://management.azure.com/.default'], tlsOptions: { ca: emulator.caPem } });
     await expect(otherSubscription.resourceGroups.get('anything')).rejects.toMatchObject({ statusCode: 404, code: 'SubscriptionNotFound' });
+    // A malformed path is the client's error, not the emulator's.
+    const status = await new Promise<number>((resolve, reject) => {
+      request(`${emulator.armEndpoint}/subscriptions/%ZZ/resourcegroups?api-version=2025-04-01`, { ca: emulator.caPem }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(400);
   });
 });

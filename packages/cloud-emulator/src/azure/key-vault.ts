@@ -4,7 +4,7 @@ import type { ShellContext } from '../common/server.js';
 import { renderAzureFault } from './faults.js';
 import { secretBundle, SecretStore } from './secret-store.js';
 import type { EntraTokens } from './tokens.js';
-import { AzureApiError, parseJsonObject, type ArmReply } from './wire.js';
+import { AzureApiError, parseJsonObject, pathSegments, type ArmReply } from './wire.js';
 
 interface VaultRoute {
   operation: string;
@@ -16,7 +16,7 @@ interface VaultRoute {
 /** Key Vault's secrets paths (names are matched case-insensitively by the store). */
 function routeOf(method: string, path: string): VaultRoute | undefined {
   const trailing = path.endsWith('/') && path.length > 1;
-  const p = path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const p = pathSegments(path);
   const [collection, name, third, fourth] = p;
   if (p.length > 4) return undefined;
   if (collection === 'secrets') {

@@ -62,3 +62,12 @@ export function resourceNotFound(type: string, name: string, resourceGroup: stri
 export function resourceGroupNotFound(name: string): AzureApiError {
   return new AzureApiError(404, 'ResourceGroupNotFound', `Resource group '${name}' could not be found.`);
 }
+
+/** The decoded segments of a path; 400 `InvalidRequestUri` for malformed percent-encoding. */
+export function pathSegments(path: string): string[] {
+  try {
+    return path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  } catch {
+    throw new AzureApiError(400, 'InvalidRequestUri', `The request URI '${path.slice(0, 200)}' is not valid: malformed percent-encoding.`);
+  }
+}
