@@ -149,6 +149,11 @@ describe('Azure emulator: Resource Manager through the real SDK clients', () => 
     expect(failed.provisioningState).toBe('Failed');
     expect(failed.status?.provisioningError).toMatchObject({ code: 'QuotaExceeded' });
     await expect(aks.managedClusters.listClusterUserCredentials('quota-rg', 'big')).rejects.toMatchObject({ statusCode: 404 });
+    // Resuming: the same PUT again reconciles the failed cluster, which then gets its Kubernetes API.
+    const resumed = await aks.managedClusters.createOrUpdate('quota-rg', 'big', clusterSpec(''), fast).pollUntilDone();
+    expect(resumed).toMatchObject({ provisioningState: 'Succeeded' });
+    expect(resumed.status?.provisioningError).toBeUndefined();
+    expect((await aks.managedClusters.listClusterUserCredentials('quota-rg', 'big')).kubeconfigs).toHaveLength(1);
     // Deleting the group takes the failed cluster with it; meanwhile nothing new goes into it.
     const deleting = await resources.resourceGroups.beginDelete('quota-rg', fast);
     await expect(aks.managedClusters.createOrUpdate('quota-rg', 'late', clusterSpec(''), fast).pollUntilDone()).rejects.toMatchObject({ statusCode: 409, code: 'ResourceGroupBeingDeleted' });
