@@ -5,6 +5,9 @@ import type { AzureClusterSettings } from '../provider/config.js';
 import { azureOwnershipTags } from '../tags/azure-tags.js';
 import { SYSTEM_POOL } from './pool-names.js';
 
+/** When Gati first PUT the cluster (ISO 8601). */
+export const CREATED_AT_TAG = 'gati.dev_created-at';
+
 /** Regions with no availability zones (pools there get none). */
 export const REGIONS_WITHOUT_ZONES: ReadonlySet<string> = new Set([
   'westus', 'northcentralus', 'westcentralus', 'ukwest', 'canadaeast', 'japanwest', 'koreasouth', 'southindia', 'westindia', 'australiasoutheast',
@@ -54,7 +57,8 @@ export function managedClusterSpec(s: ClusterSpecInput): ManagedCluster {
   const privateCluster = config.network?.privateNetworking === true;
   return {
     location: s.location,
-    tags: azureOwnershipTags(config.name, 'managed-cluster', config.tags),
+    // Azure's systemData.createdAt is the creation time where present; this tag stands in where it is not.
+    tags: { ...azureOwnershipTags(config.name, 'managed-cluster', config.tags), [CREATED_AT_TAG]: new Date().toISOString() },
     sku: { name: 'Base', tier: settings.skuTier },
     identity: { type: 'SystemAssigned' },
     kubernetesVersion: config.version,

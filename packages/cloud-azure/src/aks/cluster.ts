@@ -1,8 +1,21 @@
 import type { AgentPool, ContainerServiceClient, ManagedCluster } from '@azure/arm-containerservice';
-import { ensure, type ClusterConfig, type ClusterInfo, type ClusterStatus, type NodePoolInfo, type Operation, type PlanStep } from '@gati-framework/core';
+import { ensure, TAG_COMPONENT, userTags, type ClusterConfig, type ClusterInfo, type ClusterStatus, type NodePoolInfo, type Operation, type PlanStep } from '@gati-framework/core';
 import { isAzureError } from '../errors/map-error.js';
 import { fromAzureTags } from '../tags/azure-tags.js';
+import { CREATED_AT_TAG } from './cluster-spec.js';
 import { agentPoolName, SYSTEM_POOL } from './pool-names.js';
+
+/** The config's pool name, kept in the pool's component tag (`node-pool-<name>`); AKS's own name otherwise. */
+function configPoolName(pool: AgentPool): string {
+  const component = fromAzureTags(pool.tags)[TAG_COMPONENT];
+  return component?.startsWith('node-pool-') ? component.slice('node-pool-'.length) : (pool.name ?? '');
+}
+
+function createdAtTag(tags: Record<string, string> | undefined): Date | undefined {
+  const at = tags?.[CREATED_AT_TAG];
+  const date = at ? new Date(at) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
 
 const notFound = (e: unknown): boolean => isAzureError(e, 'ResourceNotFound', 'NotFound', 'ResourceGroupNotFound');
 const unusable = (state: string | undefined): boolean => state === 'Failed' || state === 'Canceled';
@@ -161,8 +174,9 @@ export function clusterStatus(provisioningState: string | undefined, powerState?
 
 export function toClusterInfo(cluster: ManagedCluster, pools: AgentPool[], location: string): ClusterInfo {
   const host = cluster.fqdn ?? cluster.privateFqdn;
-  const nodePools: NodePoolInfo[] = pools.map((p) => ({
-    name: p.name ?? '',
+  // The system pool is Gati's own (for add-ons); callers see the pools they asked for, under their names.
+  const nodePools: NodePoolInfo[] = pools.filter((p) => p.name !== SYSTEM_POOL).map((p) => ({
+    name: configPoolName(p),
     instanceType: p.vmSize ?? '',
     status: clusterStatus(p.provisioningState, p.powerState?.code),
     minNodes: p.minCount ?? p.count ?? 0,
@@ -175,10 +189,10 @@ export function toClusterInfo(cluster: ManagedCluster, pools: AgentPool[], locat
     provider: 'azure',
     status: clusterStatus(cluster.provisioningState, cluster.powerState?.code),
     ...(host ? { endpoint: `https://${host}` } : {}),
-    version: cluster.currentKubernetesVersion ?? cluster.kubernetesVersion ?? '',
+    version: cluster.kubernetesVersion ?? cluster.currentKubernetesVersion ?? '',
     region: cluster.location ?? location,
-    createdAt: cluster.systemData?.createdAt ?? new Date(0),
+    createdAt: cluster.systemData?.createdAt ?? createdAtTag(cluster.tags) ?? new Date(0),
     nodePools,
-    tags: fromAzureTags(cluster.tags),
+    tags: userTags(fromAzureTags(cluster.tags)),
   };
 }

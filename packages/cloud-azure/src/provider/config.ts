@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
 import { BaseProviderConfigSchema, GatiError, parseConfig, type Logger } from '@gati-framework/core';
 import { z } from 'zod';
+import type { KubeloginMode } from '../auth/kubeconfig.js';
 
 /** Azure-only cluster settings, in the optional `azure` section of the provider config. */
 export const AzureClusterSettingsSchema = z.object({
@@ -45,6 +46,8 @@ export const AzureProviderConfigSchema = BaseProviderConfigSchema.extend({
   /** A TokenCredential from @azure/identity; default `DefaultAzureCredential`. */
   credential: z.custom<TokenCredential>((v) => typeof (v as TokenCredential | undefined)?.getToken === 'function', 'must be a TokenCredential (an object with getToken)').optional(),
   azure: AzureClusterSettingsSchema.optional(),
+  /** kubelogin's `--login` in the default (exec) kubeconfig. Default `azurecli`. */
+  kubeloginMode: z.enum(['azurecli', 'devicecode', 'spn', 'msi', 'workloadidentity', 'interactive', 'azd']).optional(),
   /** storeSecret recovers a soft-deleted secret of the same name instead of refusing. Default false. */
   recoverDeletedSecrets: z.boolean().optional(),
   /** First delay between status checks while waiting. Default 5000 ms. */
@@ -74,6 +77,8 @@ export interface ResolvedAzureConfig {
   credential?: TokenCredential;
   azure: AzureClusterSettings;
   recoverDeletedSecrets: boolean;
+  kubeloginMode: KubeloginMode;
+  tenantId?: string;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
   retryBaseDelayMs: number;
@@ -108,6 +113,8 @@ export function resolveAzureConfig(input: unknown, env: NodeJS.ProcessEnv = proc
     ...(parsed.credential ? { credential: parsed.credential } : {}),
     azure: parsed.azure ?? AzureClusterSettingsSchema.parse({}),
     recoverDeletedSecrets: parsed.recoverDeletedSecrets ?? false,
+    kubeloginMode: parsed.kubeloginMode ?? 'azurecli',
+    ...(env['AZURE_TENANT_ID'] ? { tenantId: env['AZURE_TENANT_ID'] } : {}),
     pollIntervalMs: parsed.pollIntervalMs ?? 5000,
     maxPollIntervalMs: parsed.maxPollIntervalMs ?? Math.max(parsed.pollIntervalMs ?? 5000, 30_000),
     retryBaseDelayMs: parsed.retryBaseDelayMs ?? 200,
