@@ -1,7 +1,7 @@
 import type { ResourceManagementClient, ResourceGroup } from '@azure/arm-resources';
 import { ensure, type Operation, type PlanStep } from '@gati-framework/core';
 import { isAzureError } from '../errors/map-error.js';
-import { azureOwnershipTags, ownedByCluster } from '../tags/azure-tags.js';
+import { azureOwnershipTags, madeByGati, ownedByCluster } from '../tags/azure-tags.js';
 
 export interface GroupTarget {
   resourceGroup: string;
@@ -39,12 +39,14 @@ export async function planGroup(op: Operation, resources: ResourceManagementClie
 }
 
 /**
- * Deletes the resource group only when Gati created it for this cluster (its tags say so) and
- * nothing else lives in it any more: a shared group is never taken down with one cluster.
+ * Deletes the resource group only when Gati created it (its tags say so; maybe for another
+ * cluster of the same group, deleted earlier) and no cluster or network lives in it any more: a
+ * group someone else made, or one still in use, is never taken down with one cluster.
  */
-export async function deleteOwnedGroup(op: Operation, resources: ResourceManagementClient, name: string, clusterName: string, stillInUse: () => Promise<boolean>): Promise<boolean> {
+export async function deleteOwnedGroup(op: Operation, resources: ResourceManagementClient, name: string, clusterName: string, deletedSomething: boolean, stillInUse: () => Promise<boolean>): Promise<boolean> {
   const group = await getGroup(op, resources, name);
-  if (!group || !ownedByCluster(group.tags, clusterName)) return false;
+  // A Gati group of another cluster is only taken down by a delete that removed something from it.
+  if (!group || !madeByGati(group.tags) || !(deletedSomething || ownedByCluster(group.tags, clusterName))) return false;
   if (await stillInUse()) return false;
   const resource = `resource-group/${name}`;
   op.step(resource, 'started', `deleting resource group ${name}`);

@@ -1,4 +1,4 @@
-import { GatiError, ownedBy, ownershipTags, TAG_PREFIX } from '@gati-framework/core';
+import { GatiError, MANAGED_BY, ownedBy, ownershipTags, TAG_MANAGED_BY, TAG_PREFIX } from '@gati-framework/core';
 
 /**
  * Azure tag names may not contain `< > % & \ ? /`, so core's `gati.dev/<key>` bookkeeping tags
@@ -39,4 +39,9 @@ export function ownedByCluster(tags: Record<string, string> | undefined, cluster
 /** The tags back in core's spelling. */
 export function fromAzureTags(tags: Record<string, string> | undefined): Record<string, string> {
   return Object.fromEntries(Object.entries(tags ?? {}).map(([k, v]) => [fromAzureTagName(k), v]));
+}
+
+/** True when the Azure tags say Gati created the resource (for any cluster). */
+export function madeByGati(tags: Record<string, string> | undefined): boolean {
+  return tags?.[toAzureTagName(TAG_MANAGED_BY)] === MANAGED_BY;
 }
