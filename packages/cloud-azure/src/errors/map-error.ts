@@ -21,7 +21,7 @@ interface AzureErrorLike {
 }
 
 /** The message of a failed long-running operation: "The long-running operation has failed. QuotaExceeded. …". */
-const FAILED_LRO = /long-running operation has failed\.?\s*([A-Za-z][\w.]*)/i;
+const FAILED_LRO = /long-running operation has failed\.?\s*([A-Za-z]\w*)/i;
 
 /** Removes bearer tokens and JWT-shaped strings: they must never reach a log or an error. */
 export function redact(text: string): string {
