@@ -43,7 +43,7 @@ export async function planGroup(op: Operation, resources: ResourceManagementClie
  * cluster of the same group, deleted earlier) and no cluster or network lives in it any more: a
  * group someone else made, or one still in use, is never taken down with one cluster.
  */
-export async function deleteOwnedGroup(op: Operation, resources: ResourceManagementClient, name: string, clusterName: string, deletedSomething: boolean, stillInUse: () => Promise<boolean>): Promise<boolean> {
+export async function deleteOwnedGroup(op: Operation, resources: ResourceManagementClient, name: string, clusterName: string, deletedSomething: boolean, stillInUse: () => Promise<boolean>, updateIntervalInMs = 1000): Promise<boolean> {
   const group = await getGroup(op, resources, name);
   // A Gati group of another cluster is only taken down by a delete that removed something from it.
   if (!group || !madeByGati(group.tags) || !(deletedSomething || ownedByCluster(group.tags, clusterName))) return false;
@@ -52,7 +52,7 @@ export async function deleteOwnedGroup(op: Operation, resources: ResourceManagem
   op.step(resource, 'started', `deleting resource group ${name}`);
   await op.call(`deleting resource group ${name}`, async () => {
     try {
-      const poller = await resources.resourceGroups.beginDelete(name, { abortSignal: op.signal, updateIntervalInMs: 1000 });
+      const poller = await resources.resourceGroups.beginDelete(name, { abortSignal: op.signal, updateIntervalInMs });
       poller.onProgress((s) => op.step(resource, 'waiting', `resource group ${name}: ${s.status}`));
       await poller.pollUntilDone();
     } catch (error) {

@@ -115,7 +115,7 @@ export class AzureCloudProvider implements ICloudProvider {
       const hadCluster = await deleteManagedCluster(op, clients.aks, target, name);
       const hadNetwork = await deleteOwnedNetwork(op, clients.network, az.resourceGroup, name, az.pollIntervalMs);
       const inUse = async (): Promise<boolean> => (await groupHasClusters(op, clients.aks, az.resourceGroup)) || (await groupHasNetworks(op, clients.network, az.resourceGroup));
-      const hadGroup = await deleteOwnedGroup(op, clients.resources, az.resourceGroup, name, hadCluster || hadNetwork, inUse);
+      const hadGroup = await deleteOwnedGroup(op, clients.resources, az.resourceGroup, name, hadCluster || hadNetwork, inUse, az.pollIntervalMs);
       if (!hadCluster && !hadNetwork && !hadGroup) {
         throw new GatiError('NOT_FOUND', `Cluster "${name}" does not exist in resource group ${az.resourceGroup} (nor any network Gati created for it).`, { provider: 'azure' });
       }
