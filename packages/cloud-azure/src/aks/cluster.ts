@@ -89,6 +89,7 @@ async function waitSucceeded<T extends { provisioningState?: string; status?: { 
 export async function ensureManagedCluster(op: Operation, aks: ContainerServiceClient, t: AksTarget, name: string, spec: ManagedCluster): Promise<ManagedCluster> {
   const resource = `managed-cluster/${name}`;
   const get = (): Promise<ManagedCluster | undefined> => getManagedCluster(op, aks, t.resourceGroup, name);
+  op.step(resource, 'started', `ensuring AKS cluster (Kubernetes ${spec.kubernetesVersion ?? '?'}, ${spec.sku?.tier ?? 'Standard'} tier)`);
   const got = await ensure(op, {
     what: `creating AKS cluster ${name}`,
     resource,
@@ -98,13 +99,16 @@ export async function ensureManagedCluster(op: Operation, aks: ContainerServiceC
     },
     create: () => runCreate(op, resource, () => aks.managedClusters.createOrUpdate(t.resourceGroup, name, spec, { abortSignal: op.signal, updateIntervalInMs: t.updateIntervalInMs }), get),
   });
-  return waitSucceeded(op, resource, got.value, get);
+  const ready = await waitSucceeded(op, resource, got.value, get);
+  op.step(resource, 'succeeded', `${got.created ? 'created' : 'found'}, Succeeded at ${ready.fqdn ?? ready.privateFqdn ?? '(no FQDN)'}`);
+  return ready;
 }
 
 export async function ensureAgentPool(op: Operation, aks: ContainerServiceClient, t: AksTarget, cluster: string, poolName: string, spec: AgentPool): Promise<AgentPool> {
   const name = agentPoolName(poolName);
   const resource = `agent-pool/${cluster}/${name}`;
   const get = (): Promise<AgentPool | undefined> => getAgentPool(op, aks, t.resourceGroup, cluster, name);
+  op.step(resource, 'started', `ensuring agent pool: ${spec.count ?? 0} × ${spec.vmSize ?? '?'} (${spec.minCount ?? spec.count ?? 0}-${spec.maxCount ?? spec.count ?? 0})`);
   const got = await ensure(op, {
     what: `creating agent pool ${name} of ${cluster}`,
     resource,
@@ -114,7 +118,9 @@ export async function ensureAgentPool(op: Operation, aks: ContainerServiceClient
     },
     create: () => runCreate(op, resource, () => aks.agentPools.createOrUpdate(t.resourceGroup, cluster, name, spec, { abortSignal: op.signal, updateIntervalInMs: t.updateIntervalInMs }), get),
   });
-  return waitSucceeded(op, resource, got.value, get);
+  const ready = await waitSucceeded(op, resource, got.value, get);
+  op.step(resource, 'succeeded', `${got.created ? 'created' : 'found'}, Succeeded`);
+  return ready;
 }
 
 export async function planAks(op: Operation, aks: ContainerServiceClient, rg: string, config: ClusterConfig): Promise<PlanStep[]> {

@@ -54,6 +54,7 @@ export async function ensureNetwork(op: Operation, network: NetworkManagementCli
   const cidr = config.network?.cidrBlock ?? DEFAULT_VNET_CIDR;
   const tags = azureOwnershipTags(config.name, 'virtual-network', config.tags);
   const resource = `virtual-network/${name}`;
+  op.step(resource, 'started', `ensuring virtual network ${cidr} with subnet ${NODE_SUBNET} ${nodeSubnetCidr(cidr)}`);
   const vnet = await ensure(op, {
     what: `creating virtual network ${name}`,
     resource,
@@ -80,6 +81,7 @@ export async function ensureNetwork(op: Operation, network: NetworkManagementCli
     },
   });
   if (!subnet.value.id) throw new GatiError('PROVIDER_ERROR', `Subnet ${name}/${NODE_SUBNET} came back without an id.`, { provider: 'azure' });
+  op.step(resource, 'succeeded', `${vnet.created ? 'created' : 'reused'} ${space}, node subnet ${subnet.value.addressPrefix ?? ''}`);
   return { subnetId: subnet.value.id, addressSpace: space, owned: ownedByCluster(vnet.value.tags, config.name) };
 }
 

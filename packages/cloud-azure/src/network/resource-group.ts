@@ -24,12 +24,15 @@ export async function getGroup(op: Operation, resources: ResourceManagementClien
 
 /** The resource group, created (tagged as made by Gati for this cluster) when absent; an existing one is used as it is. */
 export async function ensureGroup(op: Operation, resources: ResourceManagementClient, t: GroupTarget): Promise<{ group: ResourceGroup; created: boolean }> {
+  const resource = `resource-group/${t.resourceGroup}`;
+  op.step(resource, 'started', `ensuring resource group in ${t.location}`);
   const got = await ensure(op, {
     what: `creating resource group ${t.resourceGroup}`,
-    resource: `resource-group/${t.resourceGroup}`,
+    resource,
     find: () => getGroup(op, resources, t.resourceGroup),
     create: () => resources.resourceGroups.createOrUpdate(t.resourceGroup, { location: t.location, tags: azureOwnershipTags(t.clusterName, 'resource-group', t.tags) }, { abortSignal: op.signal }),
   });
+  op.step(resource, 'succeeded', got.created ? 'created (tagged as Gati\'s)' : 'exists');
   return { group: got.value, created: got.created };
 }
 
