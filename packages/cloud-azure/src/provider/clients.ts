@@ -26,8 +26,11 @@ export interface AzureClients {
 export function createClients(config: ResolvedAzureConfig): AzureClients {
   const credential = config.credential ?? defaultCredential();
   const custom = config.armEndpoint !== PUBLIC_ARM_ENDPOINT;
+  // The SDK's own retries (429 with Retry-After, 5xx, resets) on Gati's backoff scale; Gati's retry takes over after them.
+  const retryOptions = { maxRetries: 3, retryDelayInMs: config.retryBaseDelayMs, maxRetryDelayInMs: config.maxRetryDelayMs };
   const common = {
     endpoint: config.armEndpoint,
+    retryOptions,
     ...(custom ? { credentialScopes: [`${PUBLIC_ARM_ENDPOINT}/.default`] } : {}),
     ...(config.ca ? { tlsOptions: { ca: config.ca } } : {}),
   };
@@ -38,7 +41,7 @@ export function createClients(config: ResolvedAzureConfig): AzureClients {
     network: new NetworkManagementClient(credential, config.subscriptionId, common),
     resources: new ResourceManagementClient(credential, config.subscriptionId, common),
     // Challenge resource verification stays on: the vault host must end with the challenge's domain.
-    secrets: config.keyVaultUrl ? new SecretClient(config.keyVaultUrl, credential, { ...(vaultAgent ? { agent: vaultAgent } : {}) }) : undefined,
+    secrets: config.keyVaultUrl ? new SecretClient(config.keyVaultUrl, credential, { retryOptions, ...(vaultAgent ? { agent: vaultAgent } : {}) }) : undefined,
     vaultAgent,
   };
 }
