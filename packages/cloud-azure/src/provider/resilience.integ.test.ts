@@ -117,6 +117,15 @@ describe('faults', () => {
     }
   }, 120_000);
 
+  it('a lost response to the cluster PUT and throttled reads (429 + Retry-After) still give one cluster', async () => {
+    emu.faults.addRule({ match: /^arm:ManagedClusters_CreateOrUpdate$/, error: 'LostResponse', times: 1 });
+    emu.faults.addRule({ match: /^arm:AgentPools_Get$/, error: 'Throttle', times: 3 });
+    await expect(provider.createCluster(cluster('lost'), { timeoutMs: 30_000 })).resolves.toMatchObject({ status: 'ACTIVE' });
+    expectOneCluster('lost');
+    expect(emu.requests().filter((r) => r.status === 504).length).toBeGreaterThanOrEqual(1);
+    expect(emu.requests().filter((r) => r.status === 429).length).toBe(3);
+  }, 30_000);
+
   it('a cluster whose operation fails with QuotaExceeded is QUOTA_EXCEEDED, lists what exists, and the next call resumes without duplicates', async () => {
     emu.operationFaults.addRule({ match: /AgentPools_CreateOrUpdate/, error: 'Quota', times: 1 });
     const events: ProgressEvent[] = [];
