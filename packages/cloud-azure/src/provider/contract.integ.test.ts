@@ -1,0 +1,19 @@
+import type { AzureEmulator } from '@gati-framework/cloud-emulator/azure';
+import { describeCloudProviderContract } from '@gati-framework/core/testing/contract';
+import { afterAll, beforeAll } from 'vitest';
+import { AzureCloudProvider } from '../index.js';
+import { providerConfig, startEmulator } from '../../test/emulator.js';
+
+let emu: AzureEmulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(async () => {
+  await emu.close();
+});
+
+describeCloudProviderContract(() => new AzureCloudProvider(), {
+  initConfig: () => providerConfig(emu),
+  operationTimeoutMs: 30_000,
+  testTimeoutMs: 60_000,
+});
