@@ -1,6 +1,7 @@
 import { isGatiError } from '@gati-framework/core';
 import { print } from './print.js';
 import { runAwsStep } from './steps/aws.js';
+import { runAzureStep } from './steps/azure.js';
 import { runConfigStep } from './steps/config.js';
 import { runDeployStep } from './steps/deploy.js';
 import { runHardeningStep } from './steps/hardening.js';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   await runHardeningStep(print);
   await runDeployStep(print);
   await runAwsStep(print);
+  await runAzureStep(print);
   await runObservabilityStep(print);
   process.stdout.write('\nDone.\n');
 }

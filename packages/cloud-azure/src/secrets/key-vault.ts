@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { GatiError, type DeleteSecretOptions, type Operation, type SecretConfig, type SecretRef } from '@gati-framework/core';
 import { isAzureError } from '../errors/map-error.js';
@@ -7,30 +6,26 @@ import { toVaultSecretName } from './secret-names.js';
 /** Key Vault's limit on a secret value. */
 export const MAX_VAULT_VALUE_BYTES = 25 * 1024;
 const JSON_TYPE = 'application/json';
-/** Values whose JSON exceeds the limit are stored gzip-compressed, base64-encoded, under this content type. */
-const GZIP_TYPE = 'application/json+gzip;base64';
 
 export interface VaultSettings {
   recoverDeleted: boolean;
   updateIntervalInMs: number;
 }
 
-/** The stored text and its content type; too large even compressed is INVALID_CONFIG before any call. */
+/** The stored text and its content type; over Key Vault's limit is INVALID_CONFIG before any call. */
 export function encodeValues(name: string, values: Record<string, string>): { value: string; contentType: string } {
   const json = JSON.stringify(values);
-  if (Buffer.byteLength(json, 'utf8') <= MAX_VAULT_VALUE_BYTES) return { value: json, contentType: JSON_TYPE };
-  const packed = gzipSync(json).toString('base64');
-  if (packed.length <= MAX_VAULT_VALUE_BYTES) return { value: packed, contentType: GZIP_TYPE };
-  throw new GatiError('INVALID_CONFIG', `Secret "${name}" is too large for Key Vault: ${Buffer.byteLength(json, 'utf8')} bytes of JSON (${packed.length} compressed); a Key Vault secret holds ${MAX_VAULT_VALUE_BYTES} bytes. Split it into several secrets.`, {
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes <= MAX_VAULT_VALUE_BYTES) return { value: json, contentType: JSON_TYPE };
+  throw new GatiError('INVALID_CONFIG', `Secret "${name}" is too large for Key Vault: ${bytes} bytes of JSON; a Key Vault secret holds ${MAX_VAULT_VALUE_BYTES} bytes. Split it into several secrets.`, {
     provider: 'azure',
-    details: { issues: [{ path: 'values', message: `must fit in ${MAX_VAULT_VALUE_BYTES} bytes (after compression)`, code: 'custom' }] },
+    details: { issues: [{ path: 'values', message: `must fit in ${MAX_VAULT_VALUE_BYTES} bytes as JSON`, code: 'custom' }] },
   });
 }
 
-export function decodeValues(name: string, value: string | undefined, contentType: string | undefined): Record<string, string> {
-  const json = contentType === GZIP_TYPE ? gunzipSync(Buffer.from(value ?? '', 'base64')).toString('utf8') : (value ?? '');
+export function decodeValues(name: string, value: string | undefined): Record<string, string> {
   try {
-    return JSON.parse(json) as Record<string, string>;
+    return JSON.parse(value ?? '') as Record<string, string>;
   } catch (error) {
     throw new GatiError('PROVIDER_ERROR', `Secret "${name}" in Key Vault is not a Gati secret (its value is not a JSON map).`, { provider: 'azure', cause: error });
   }
@@ -66,7 +61,7 @@ export async function storeSecret(op: Operation, client: SecretClient, config: S
 export async function retrieveSecret(op: Operation, client: SecretClient, name: string): Promise<Record<string, string>> {
   const vaultName = toVaultSecretName(name);
   const secret = await op.call(`reading secret ${name}`, () => client.getSecret(vaultName, { abortSignal: op.signal }));
-  return decodeValues(name, secret.value, secret.properties.contentType);
+  return decodeValues(name, secret.value);
 }
 
 /** Soft delete (recoverable for the vault's retention period); `force` also purges. An absent name is NOT_FOUND. */

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryCloudProvider } from '../testing/in-memory-provider.js';
 import { createCloudProvider, registerCloudProvider, unregisterCloudProvider } from './registry.js';
@@ -22,11 +25,18 @@ describe('provider registry', () => {
   });
 
   it('names the package to install when a built-in provider is missing', async () => {
+    // Plain Node resolution from the built core, as in an application that installed core alone
+    // (inside this workspace Vitest's resolver, and the NODE_PATH pnpm sets, would find the sibling).
     const empty = await mkdtemp(join(tmpdir(), 'gati-registry-'));
+    const core = pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href;
+    const script = `const { createCloudProvider } = await import(${JSON.stringify(core)});
+      try { await createCloudProvider('azure', {}, { resolveFrom: ${JSON.stringify(empty)} }); console.log('loaded'); }
+      catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); }`;
     try {
-      const error = createCloudProvider('azure', {}, { resolveFrom: empty });
-      await expect(error).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
-      await expect(error).rejects.toThrow(/npm install @gati-framework\/cloud-azure/);
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: empty, env: { PATH: process.env['PATH'] ?? '' } });
+      const error = JSON.parse(stdout) as { code: string; message: string };
+      expect(error.code).toBe('INVALID_CONFIG');
+      expect(error.message).toMatch(/npm install @gati-framework\/cloud-azure/);
     } finally {
       await rm(empty, { recursive: true, force: true });
     }

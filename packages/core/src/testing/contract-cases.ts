@@ -16,12 +16,18 @@ export interface ContractOptions {
   operationTimeoutMs?: number;
   /** How soon after abort() the operation must reject. Default 2000 ms. */
   abortWithinMs?: number;
+  /**
+   * The cloud's limit on one stored secret (its JSON), when it is under 60 KiB (Key Vault: 25 KB).
+   * The contract then round-trips a value just under it and expects a 60 KiB one refused with
+   * INVALID_CONFIG; without it, the 60 KiB value must round-trip.
+   */
+  maxSecretBytes?: number;
 }
 
 export interface ContractContext {
   provider: ICloudProvider;
   cluster: ClusterConfigInput;
-  options: Required<Omit<ContractOptions, 'clusterConfig' | 'initConfig'>> & { initConfig: () => BaseProviderConfig };
+  options: Required<Omit<ContractOptions, 'clusterConfig' | 'initConfig' | 'maxSecretBytes'>> & { initConfig: () => BaseProviderConfig; maxSecretBytes?: number };
   makeProvider: () => ICloudProvider | Promise<ICloudProvider>;
   firstCreatedAt?: number;
   endpoint?: string;
@@ -196,7 +202,7 @@ export function contractCases(): ContractCase[] {
       },
     },
     {
-      name: 'secrets round-trip unicode, an empty map and a 60 KiB value, and overwrite',
+      name: 'secrets round-trip unicode, an empty map and a 60 KiB value (or the cloud\'s limit, and refuse more), and overwrite',
       async run(ctx) {
         const base = `${ctx.cluster.name}-secret`;
         const unicode = { greeting: 'héllo wörld ✓ 你好 🚀', 'multi-line': 'a\nb\r\n"quoted"\t\\' };
@@ -204,7 +210,11 @@ export function contractCases(): ContractCase[] {
         assert.deepEqual(await ctx.provider.retrieveSecret(`${base}-unicode`), unicode);
         await ctx.provider.storeSecret({ name: `${base}-empty`, values: {} });
         assert.deepEqual(await ctx.provider.retrieveSecret(`${base}-empty`), {});
-        const big = { blob: 'x'.repeat(60 * 1024) };
+        const limit = ctx.options.maxSecretBytes;
+        const big = { blob: 'x'.repeat(limit === undefined ? 60 * 1024 : limit - 64) };
+        if (limit !== undefined) {
+          await expectGatiError(ctx.provider.storeSecret({ name: `${base}-big`, values: { blob: 'x'.repeat(60 * 1024) } }), 'INVALID_CONFIG');
+        }
         await ctx.provider.storeSecret({ name: `${base}-big`, values: big });
         assert.deepEqual(await ctx.provider.retrieveSecret(`${base}-big`), big);
         await ctx.provider.storeSecret({ name: `${base}-unicode`, values: { replaced: 'yes' } });
@@ -238,6 +248,11 @@ export async function createContractContext(
     provider,
     makeProvider,
     cluster: options.clusterConfig ?? defaultContractCluster(),
-    options: { initConfig, operationTimeoutMs: options.operationTimeoutMs ?? 60_000, abortWithinMs: options.abortWithinMs ?? 2000 },
+    options: {
+      initConfig,
+      operationTimeoutMs: options.operationTimeoutMs ?? 60_000,
+      abortWithinMs: options.abortWithinMs ?? 2000,
+      ...(options.maxSecretBytes === undefined ? {} : { maxSecretBytes: options.maxSecretBytes }),
+    },
   };
 }
