@@ -84,4 +84,24 @@ describe.skipIf(missing.length > 0)('gcloud and kubectl against the GCP emulator
     // Nothing gcloud sent was refused by the emulator as unauthenticated.
     expect(requestLog.entries().filter((e) => e.status === 401)).toEqual([]);
   }, 60_000);
+
+  it('creates, lists and deletes a custom-mode network, a subnetwork with secondary ranges and a router with Cloud NAT', async () => {
+    expect(env['CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/compute\/v1\/$/);
+    await gcloud('compute', 'networks', 'create', 'shop-vpc', '--subnet-mode', 'custom', '--description', 'managed-by=gati');
+    await gcloud('compute', 'networks', 'subnets', 'create', 'shop-nodes', '--network', 'shop-vpc', '--region', 'europe-west1', '--range', '10.0.0.0/20', '--secondary-range', 'pods=10.4.0.0/14,services=10.8.0.0/20', '--enable-private-ip-google-access');
+    await gcloud('compute', 'routers', 'create', 'shop-router', '--network', 'shop-vpc', '--region', 'europe-west1');
+    await gcloud('compute', 'routers', 'nats', 'create', 'shop-nat', '--router', 'shop-router', '--region', 'europe-west1', '--auto-allocate-nat-external-ips', '--nat-all-subnet-ip-ranges');
+    const networks = JSON.parse(await gcloud('compute', 'networks', 'list', '--format', 'json')) as { name: string; description: string }[];
+    expect(networks.map((n) => [n.name, n.description])).toEqual([['shop-vpc', 'managed-by=gati']]);
+    const subnet = JSON.parse(await gcloud('compute', 'networks', 'subnets', 'describe', 'shop-nodes', '--region', 'europe-west1', '--format', 'json')) as { secondaryIpRanges: { rangeName: string }[] };
+    expect(subnet.secondaryIpRanges.map((r) => r.rangeName)).toEqual(['pods', 'services']);
+    const router = JSON.parse(await gcloud('compute', 'routers', 'describe', 'shop-router', '--region', 'europe-west1', '--format', 'json')) as { nats: { name: string }[] };
+    expect(router.nats.map((n) => n.name)).toEqual(['shop-nat']);
+    await expect(gcloud('compute', 'networks', 'delete', 'shop-vpc', '--quiet')).rejects.toThrow(/already being used/);
+    await gcloud('compute', 'routers', 'delete', 'shop-router', '--region', 'europe-west1', '--quiet');
+    await gcloud('compute', 'networks', 'subnets', 'delete', 'shop-nodes', '--region', 'europe-west1', '--quiet');
+    await gcloud('compute', 'networks', 'delete', 'shop-vpc', '--quiet');
+    expect(JSON.parse(await gcloud('compute', 'networks', 'list', '--format', 'json'))).toEqual([]);
+    expect(requestLog.entries().filter((e) => e.status === 401)).toEqual([]);
+  }, 90_000);
 });

@@ -9,7 +9,7 @@ import { intFlag, type EmulatorModule } from '../common/module.js';
  */
 export const gcpEmulatorModule: EmulatorModule = {
   name: 'gcp',
-  description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, serviceusage) that gcloud accepts; every GKE cluster gets its own Kubernetes API',
+  description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, compute v1 networks/subnetworks/routers, serviceusage) that gcloud accepts; every GKE cluster gets its own Kubernetes API',
   flags: {
     'gcp-port': 'port of the Google API endpoint (default: a free port)',
     'gcp-project': 'project the access token is issued for (default gati-emulator)',
@@ -65,6 +65,9 @@ export function gcloudEnv(endpoint: string, project: string, accessToken: string
     CLOUDSDK_CONFIG: configDir,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: url,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE: url,
+    // gcloud's compute base URL carries the version path; the others end at the host.
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${endpoint}/compute/v1/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: url,
     CLOUDSDK_AUTH_ACCESS_TOKEN: accessToken,
     CLOUDSDK_CORE_PROJECT: project,
     CLOUDSDK_CORE_DISABLE_PROMPTS: '1',

@@ -7,6 +7,7 @@ import { RequestLog, type RequestLogEntry, type RequestLogFilter } from '../comm
 import { startEmulatorServer, type EmulatorServer, type ShellContext } from '../common/server.js';
 import type { KubernetesDelays } from '../kubernetes/cluster-context.js';
 import { ipLoadBalancerAddress, KubernetesApiPool, type ClusterLoadBalancerAddress } from '../kubernetes/cluster-pool.js';
+import { ComputeService, lastSegment } from './compute.js';
 import { renderGcpFault } from './faults.js';
 import { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
 import { routeOf, type GcpRoute } from './routes.js';
@@ -18,7 +19,10 @@ import { GoogleApiError } from './wire.js';
 export interface GcpEmulatorOptions {
   /** The project the first access token is issued for. Default `gati-emulator`. */
   project?: string;
-  timings?: Partial<GkeTimings>;
+  timings?: Partial<GkeTimings> & {
+    /** Compute operations (networks, subnetworks, routers) PENDING → DONE. Default 50. */
+    computeOperationMs?: number;
+  };
   /** Random faults from the start (change later through `faults`). */
   faults?: FaultOptions;
   /** Each cluster's Kubernetes API: CA (default a fresh one), delays, load-balancer addresses (default `127.0.0.1`). */
@@ -47,6 +51,7 @@ export class GcpEmulator {
   /** Rules here fail a create later, as a DONE operation with an error (match `container:CreateCluster`). */
   readonly operationFaults = new FaultInjector();
   readonly gke: GkeService;
+  readonly compute: ComputeService;
   readonly pool: KubernetesApiPool;
   /** The access token issued at start for {@link project}. */
   readonly accessToken: string;
@@ -74,6 +79,7 @@ export class GcpEmulator {
       ...(options.sharedRequestLog ? { requestLog: options.sharedRequestLog } : {}),
     });
     this.gke = new GkeService({ ...DEFAULT_GKE_TIMINGS, ...options.timings }, this.pool, this.operationFaults);
+    this.compute = new ComputeService(options.timings?.computeOperationMs ?? 50, this.operationFaults, (project, kind, name) => this.clusterUsing(project, kind, name));
   }
 
   /** Starts the emulator on a free port (or `port`). */
@@ -108,9 +114,24 @@ export class GcpEmulator {
     return this.log.entries(filter);
   }
 
-  /** Keys (`gke_PROJECT_LOCATION_NAME`) of clusters that still exist, for "nothing left" assertions. */
-  inventory(): { clusters: string[]; nodePools: string[] } {
-    return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()] };
+  /**
+   * What exists, for "nothing left" assertions: cluster keys (`gke_PROJECT_LOCATION_NAME`), node pools
+   * (`CLUSTER_KEY/POOL`), compute paths (`projects/P/global/networks/N`, `projects/P/regions/R/subnetworks/S`,
+   * `projects/P/regions/R/routers/R`) and secret names (`projects/P/secrets/S`).
+   */
+  inventory(): GcpInventory {
+    return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()], ...this.compute.inventory() };
+  }
+
+  /** The first cluster whose `network`/`subnetwork` names this one (deleting it is refused while so). */
+  private clusterUsing(project: string, kind: 'network' | 'subnetwork', name: string): string | undefined {
+    for (const key of this.gke.clusters.keys()) {
+      const record = this.gke.clusters.get(key);
+      if (!record || record.project !== project) continue;
+      const used = lastSegment(record.spec[kind] ?? (kind === 'network' ? 'default' : undefined), `${kind}s`);
+      if (used === name) return `projects/${project}/locations/${record.location}/clusters/${record.name}`;
+    }
+    return undefined;
   }
 
   /** Stops the endpoint and every cluster's Kubernetes API; idempotent. */
@@ -134,7 +155,7 @@ export class GcpEmulator {
       const decision = await ctx.applyFaults(`${route.api}:${route.method}`, { mutating: route.mutating });
       const target = { api: route.api, method: route.method, project: route.project, ...(route.location ? { location: route.location } : {}) };
       if (decision.kind !== 'none' && decision.kind !== 'lost-response') throw renderGcpFault(decision, target);
-      const body = route.method === 'CreateCluster' || route.method === 'CreateNodePool' ? parseJson(await ctx.readBody()) : {};
+      const body = request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT' ? parseJson(await ctx.readBody()) : {};
       const result = await this.dispatch(route, body, base);
       // A lost response: the work was done, the answer never arrives.
       if (decision.kind === 'lost-response') throw renderGcpFault(decision, target);
@@ -166,6 +187,7 @@ export class GcpEmulator {
     const { project } = route;
     const location = route.location ?? '-';
     const gke = this.gke;
+    if (route.api === 'compute') return this.dispatchCompute(route, body, base);
     switch (route.method) {
       case 'CreateCluster':
         return gke.createCluster(project, location, body, base);
@@ -187,20 +209,46 @@ export class GcpEmulator {
         return gke.getOperation(project, location, route.operation ?? '', base);
       case 'ListOperations':
         return gke.listOperations(project, location, base);
-      default: {
+      case 'GetService': {
         const service = route.service ?? '';
         const number = projectNumber(project);
         // Every API is enabled: gcloud asks before `clusters create`.
         return { name: `projects/${number}/services/${service}`, parent: `projects/${number}`, config: { name: service }, state: 'ENABLED' };
       }
+      default:
+        throw new GoogleApiError('NOT_FOUND', `Method ${route.method} is not served by the emulator.`, 404);
     }
   }
+
+  private async dispatchCompute(route: GcpRoute, body: Record<string, unknown>, base: string): Promise<Record<string, unknown>> {
+    const { project, location: region } = route;
+    const compute = this.compute;
+    if (route.operation !== undefined) return route.wait ? compute.waitOperation(project, region, route.operation, base) : compute.getOperation(project, region, route.operation, base);
+    const kind = route.computeKind ?? 'network';
+    const name = route.name ?? '';
+    if (route.method.startsWith('Insert')) return compute.insert(kind, project, region, body, base);
+    if (route.method.startsWith('List')) return compute.list(kind, project, region, base);
+    if (route.method.startsWith('Get')) return compute.get(kind, project, region, name, base);
+    if (route.method.startsWith('Delete')) return compute.delete(kind, project, region, name, base);
+    return compute.patchRouter(project, region ?? '', name, body, base);
+  }
+}
+
+/** What {@link GcpEmulator.inventory} reports. */
+export interface GcpInventory {
+  clusters: string[];
+  nodePools: string[];
+  networks: string[];
+  subnetworks: string[];
+  routers: string[];
 }
 
 function parseJson(buffer: Buffer): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(buffer.toString('utf8') || '{}');
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    // Body-less POSTs (compute's operations.wait) arrive from the REST clients as `""`.
+    if (value === '' || value === null) return {};
   } catch {
     // answered below
   }

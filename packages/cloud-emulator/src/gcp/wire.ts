@@ -17,6 +17,9 @@ export type GoogleStatus = keyof typeof GOOGLE_STATUS;
 export class GoogleApiError extends Error {
   readonly httpStatus: number;
 
+  /** Compute Engine's `errors[].reason` (`alreadyExists`, `notFound`, `resourceInUseByAnotherResource`, …); compute errors carry it. */
+  reason: string | undefined;
+
   constructor(
     readonly status: GoogleStatus | (string & {}),
     message: string,
@@ -28,7 +31,15 @@ export class GoogleApiError extends Error {
   }
 
   /** The JSON body Google's REST APIs send (the same shape gcloud and the client libraries parse). */
-  body(): { error: { code: number; message: string; status: string } } {
-    return { error: { code: this.httpStatus, message: this.message, status: this.status } };
+  body(): { error: { code: number; message: string; status: string; errors?: { message: string; domain: string; reason: string }[] } } {
+    const errors = this.reason ? { errors: [{ message: this.message, domain: 'global', reason: this.reason }] } : {};
+    return { error: { code: this.httpStatus, message: this.message, status: this.status, ...errors } };
   }
+}
+
+/** A Compute Engine style error: a canonical status plus the `errors[].reason` compute clients branch on. */
+export function computeError(status: GoogleStatus, reason: string, message: string): GoogleApiError {
+  const error = new GoogleApiError(status, message);
+  error.reason = reason;
+  return error;
 }
