@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,4 +104,18 @@ describe.skipIf(missing.length > 0)('gcloud and kubectl against the GCP emulator
     expect(JSON.parse(await gcloud('compute', 'networks', 'list', '--format', 'json'))).toEqual([]);
     expect(requestLog.entries().filter((e) => e.status === 401)).toEqual([]);
   }, 90_000);
+
+  it('creates a secret, adds a version from a file and accesses the latest one (gcloud verifies its CRC32C)', async () => {
+    expect(env['CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    await gcloud('secrets', 'create', 'db-password', '--replication-policy', 'automatic', '--labels', 'managed-by=gati');
+    const file = join(dir, 'value');
+    writeFileSync(file, 'hunter2-from-a-file');
+    await gcloud('secrets', 'versions', 'add', 'db-password', '--data-file', file);
+    expect(await gcloud('secrets', 'versions', 'access', 'latest', '--secret', 'db-password')).toBe('hunter2-from-a-file');
+    const listed = JSON.parse(await gcloud('secrets', 'list', '--format', 'json')) as { name: string; labels: Record<string, string> }[];
+    expect(listed.map((s) => [s.name.split('/').pop(), s.labels])).toEqual([['db-password', { 'managed-by': 'gati' }]]);
+    await gcloud('secrets', 'delete', 'db-password', '--quiet');
+    expect(JSON.parse(await gcloud('secrets', 'list', '--format', 'json'))).toEqual([]);
+    expect(requestLog.entries().filter((e) => e.status === 401)).toEqual([]);
+  }, 60_000);
 });

@@ -1,6 +1,8 @@
 export { GcpEmulator, type GcpEmulatorOptions, type GcpInventory } from './server.js';
 export { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
 export { ComputeService } from './compute.js';
+export { SecretManagerService } from './secret-manager.js';
+export { crc32c } from './crc32c.js';
 export { renderGcpFault, type GcpFaultTarget } from './faults.js';
 export { GoogleApiError, GOOGLE_STATUS, computeError, type GoogleStatus } from './wire.js';
 export { gcloudEnv, gcpEmulatorModule, prepareGcloudConfig } from './module.js';

@@ -9,7 +9,7 @@ import { intFlag, type EmulatorModule } from '../common/module.js';
  */
 export const gcpEmulatorModule: EmulatorModule = {
   name: 'gcp',
-  description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, compute v1 networks/subnetworks/routers, serviceusage) that gcloud accepts; every GKE cluster gets its own Kubernetes API',
+  description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, compute v1 networks/subnetworks/routers, Secret Manager v1, serviceusage) that gcloud accepts; every GKE cluster gets its own Kubernetes API',
   flags: {
     'gcp-port': 'port of the Google API endpoint (default: a free port)',
     'gcp-project': 'project the access token is issued for (default gati-emulator)',

@@ -1,3 +1,4 @@
+import { secretManagerRoute } from './secret-manager-rest.js';
 import { GoogleApiError } from './wire.js';
 
 /** One REST call of container v1 or serviceusage v1, parsed from method and path. */
@@ -11,7 +12,7 @@ export interface GcpRoute {
   operation?: string;
   nodePool?: string;
   service?: string;
-  /** compute: `network`, `subnetwork` or `router` (with `name`), or an operation (`operation`, `wait`). */
+  /** compute: `network`, `subnetwork` or `router` (with `name`), or an operation (`operation`, `wait`); secretmanager: the resource name (`parent` or `name`). */
   computeKind?: 'network' | 'subnetwork' | 'router';
   name?: string;
   wait?: boolean;
@@ -58,7 +59,7 @@ const SERVICES = /^\/v1\/projects\/([^/]+)\/services\/([^/:]+)$/;
  */
 export function routeOf(method: string, path: string): GcpRoute {
   const decoded = decodeURIComponent(path);
-  const compute = computeRoute(method, decoded);
+  const compute = computeRoute(method, decoded) ?? secretManagerRoute(method, decoded);
   if (compute) return compute;
   let m = NODE_POOLS.exec(decoded);
   if (m) {
@@ -95,5 +96,5 @@ export function routeOf(method: string, path: string): GcpRoute {
     const [, project = '', service = ''] = m;
     return { api: 'serviceusage', method: 'GetService', project, service, mutating: false };
   }
-  throw new GoogleApiError('NOT_FOUND', `The requested URL ${path} was not found on the emulator (it serves container v1 clusters, node pools and operations, compute v1 networks, subnetworks, routers and operations, and serviceusage v1 services).`, 404);
+  throw new GoogleApiError('NOT_FOUND', `The requested URL ${path} was not found on the emulator (it serves container v1 clusters, node pools and operations, compute v1 networks, subnetworks, routers and operations, secretmanager v1 secrets and versions, and serviceusage v1 services).`, 404);
 }

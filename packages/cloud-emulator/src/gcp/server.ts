@@ -11,6 +11,8 @@ import { ComputeService, lastSegment } from './compute.js';
 import { renderGcpFault } from './faults.js';
 import { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
 import { routeOf, type GcpRoute } from './routes.js';
+import { SecretManagerService } from './secret-manager.js';
+import { secretManagerRequest, toRestJson } from './secret-manager-rest.js';
 import { projectNumber } from './shapes.js';
 import { AccessTokens } from './tokens.js';
 import { GoogleApiError } from './wire.js';
@@ -52,6 +54,7 @@ export class GcpEmulator {
   readonly operationFaults = new FaultInjector();
   readonly gke: GkeService;
   readonly compute: ComputeService;
+  readonly secretManager = new SecretManagerService();
   readonly pool: KubernetesApiPool;
   /** The access token issued at start for {@link project}. */
   readonly accessToken: string;
@@ -120,7 +123,7 @@ export class GcpEmulator {
    * `projects/P/regions/R/routers/R`) and secret names (`projects/P/secrets/S`).
    */
   inventory(): GcpInventory {
-    return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()], ...this.compute.inventory() };
+    return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()], ...this.compute.inventory(), secrets: this.secretManager.names() };
   }
 
   /** The first cluster whose `network`/`subnetwork` names this one (deleting it is refused while so). */
@@ -156,7 +159,7 @@ export class GcpEmulator {
       const target = { api: route.api, method: route.method, project: route.project, ...(route.location ? { location: route.location } : {}) };
       if (decision.kind !== 'none' && decision.kind !== 'lost-response') throw renderGcpFault(decision, target);
       const body = request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT' ? parseJson(await ctx.readBody()) : {};
-      const result = await this.dispatch(route, body, base);
+      const result = route.api === 'secretmanager' ? (toRestJson(this.secretManager.call(route.method, secretManagerRequest(route, body, url.searchParams))) as Record<string, unknown>) : await this.dispatch(route, body, base);
       // A lost response: the work was done, the answer never arrives.
       if (decision.kind === 'lost-response') throw renderGcpFault(decision, target);
       ctx.respond(200, { 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify(result));
@@ -241,6 +244,7 @@ export interface GcpInventory {
   networks: string[];
   subnetworks: string[];
   routers: string[];
+  secrets: string[];
 }
 
 function parseJson(buffer: Buffer): Record<string, unknown> {
