@@ -1,6 +1,7 @@
-export { GcpEmulator, type GcpEmulatorOptions, type GcpInventory } from './server.js';
+export { GcpEmulator, type GcpEmulatorOptions, type GcpInventory, type InvokeContext } from './server.js';
 export { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
 export { ComputeService } from './compute.js';
+export type { GrpcEndpoint } from './grpc-server.js';
 export { SecretManagerService } from './secret-manager.js';
 export { crc32c } from './crc32c.js';
 export { renderGcpFault, type GcpFaultTarget } from './faults.js';

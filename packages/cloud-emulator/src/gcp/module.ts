@@ -12,18 +12,21 @@ export const gcpEmulatorModule: EmulatorModule = {
   description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, compute v1 networks/subnetworks/routers, Secret Manager v1, serviceusage) that gcloud accepts; every GKE cluster gets its own Kubernetes API',
   flags: {
     'gcp-port': 'port of the Google API endpoint (default: a free port)',
+    'gcp-grpc-port': 'port of the plaintext gRPC endpoint (ClusterManager v1, Secret Manager v1; default: a free port)',
     'gcp-project': 'project the access token is issued for (default gati-emulator)',
     'gke-create-ms': 'milliseconds from clusters.create to RUNNING (default 300)',
     'gke-delete-ms': 'milliseconds from clusters.delete to gone (default 200)',
   },
   async start(context, flags) {
     const port = intFlag(flags, 'gcp-port');
+    const grpcPort = intFlag(flags, 'gcp-grpc-port');
     const clusterCreateMs = intFlag(flags, 'gke-create-ms');
     const clusterDeleteMs = intFlag(flags, 'gke-delete-ms');
     const { GcpEmulator } = await import('./server.js');
     const emulator = await GcpEmulator.start({
       host: context.host,
       ...(port !== undefined ? { port } : {}),
+      ...(grpcPort !== undefined ? { grpcPort } : {}),
       ...(flags['gcp-project'] ? { project: flags['gcp-project'] } : {}),
       timings: { ...(clusterCreateMs !== undefined ? { clusterCreateMs } : {}), ...(clusterDeleteMs !== undefined ? { clusterDeleteMs } : {}) },
       kubernetes: { ca: context.ca },
@@ -34,6 +37,7 @@ export const gcpEmulatorModule: EmulatorModule = {
     return {
       endpoints: () => [
         { name: 'gcp', url: emulator.endpoint },
+        { name: 'gcp grpc', url: emulator.grpcEndpoint },
         { name: 'gcp project', url: emulator.project },
       ],
       env: () => gcloudEnv(emulator.endpoint, emulator.project, emulator.accessToken, configDir),

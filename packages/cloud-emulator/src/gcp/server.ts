@@ -2,12 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { noopLogger, type Logger } from '@gati-framework/core';
 import { bearerToken } from '../common/auth.js';
 import type { CertificateAuthority } from '../common/certificates.js';
-import { FaultInjector, type FaultOptions } from '../common/faults.js';
+import { FaultInjector, type FaultDecision, type FaultOptions } from '../common/faults.js';
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from '../common/request-log.js';
 import { startEmulatorServer, type EmulatorServer, type ShellContext } from '../common/server.js';
 import type { KubernetesDelays } from '../kubernetes/cluster-context.js';
 import { ipLoadBalancerAddress, KubernetesApiPool, type ClusterLoadBalancerAddress } from '../kubernetes/cluster-pool.js';
 import { ComputeService, lastSegment } from './compute.js';
+import { startGrpcServer, type GrpcEndpoint } from './grpc-server.js';
 import { renderGcpFault } from './faults.js';
 import { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
 import { routeOf, type GcpRoute } from './routes.js';
@@ -35,6 +36,8 @@ export interface GcpEmulatorOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
+  /** Port of the gRPC endpoint (ClusterManager v1, SecretManagerService v1; plaintext). Default 0 (a free port). */
+  grpcPort?: number;
   logger?: Logger;
 }
 
@@ -61,6 +64,7 @@ export class GcpEmulator {
   private readonly tokens = new AccessTokens();
   private readonly log = new RequestLog(5000);
   private server: EmulatorServer | undefined;
+  private grpc: GrpcEndpoint | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: GcpEmulatorOptions) {
@@ -98,6 +102,14 @@ export class GcpEmulator {
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
     });
+    emulator.grpc = await startGrpcServer({
+      invoke: (route, message, call) => emulator.invoke(route, message, call),
+      restBase: () => emulator.endpoint,
+      faults: emulator.faults,
+      requestLogs: [emulator.log, ...(options.sharedRequestLog ? [options.sharedRequestLog] : [])],
+      host: options.host ?? '127.0.0.1',
+      ...(options.grpcPort !== undefined ? { port: options.grpcPort } : {}),
+    });
     return emulator;
   }
 
@@ -105,6 +117,18 @@ export class GcpEmulator {
   get endpoint(): string {
     if (!this.server) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
     return this.server.url;
+  }
+
+  /** `host:port` of the plaintext gRPC endpoint: clients pass `apiEndpoint` = host, `port`, `sslCreds: grpc.credentials.createInsecure()`. */
+  get grpcEndpoint(): string {
+    if (!this.grpc) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
+    return this.grpc.address;
+  }
+
+  /** Port of the gRPC endpoint. */
+  get grpcPort(): number {
+    if (!this.grpc) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
+    return this.grpc.port;
   }
 
   /** Issues another access token, valid for `project` only. */
@@ -141,7 +165,7 @@ export class GcpEmulator {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.gke.close();
-      await Promise.allSettled([this.server?.close(), this.pool.close()]);
+      await Promise.allSettled([this.server?.close(), this.grpc?.close(), this.pool.close()]);
     })();
     return this.closing;
   }
@@ -154,14 +178,9 @@ export class GcpEmulator {
       route = routeOf(request.method ?? 'GET', url.pathname);
       ctx.service = `gcp:${route.api}`;
       ctx.operation = route.method;
-      this.authorize(request, route);
-      const decision = await ctx.applyFaults(`${route.api}:${route.method}`, { mutating: route.mutating });
-      const target = { api: route.api, method: route.method, project: route.project, ...(route.location ? { location: route.location } : {}) };
-      if (decision.kind !== 'none' && decision.kind !== 'lost-response') throw renderGcpFault(decision, target);
       const body = request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT' ? parseJson(await ctx.readBody()) : {};
-      const result = route.api === 'secretmanager' ? (toRestJson(this.secretManager.call(route.method, secretManagerRequest(route, body, url.searchParams))) as Record<string, unknown>) : await this.dispatch(route, body, base);
-      // A lost response: the work was done, the answer never arrives.
-      if (decision.kind === 'lost-response') throw renderGcpFault(decision, target);
+      const message = route.api === 'secretmanager' ? secretManagerRequest(route, body, url.searchParams) : body;
+      const result = toRestJson(await this.invoke(route, message, { token: bearerToken(request), base, applyFaults: (op, o) => ctx.applyFaults(op, o) }));
       ctx.respond(200, { 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify(result));
     } catch (error) {
       if (!(error instanceof GoogleApiError)) throw error;
@@ -172,8 +191,23 @@ export class GcpEmulator {
     }
   }
 
-  private authorize(request: IncomingMessage, route: GcpRoute): void {
-    const token = bearerToken(request);
+  /**
+   * The transport-neutral call both adapters (REST here, gRPC in grpc-server.ts) make: checks the
+   * token, applies faults, runs the method on the shared state and answers with the response
+   * message, or throws a {@link GoogleApiError} carrying a canonical status.
+   */
+  async invoke(route: GcpRoute, message: Record<string, unknown>, call: InvokeContext): Promise<Record<string, unknown>> {
+    this.authorize(call.token, route);
+    const decision = await call.applyFaults(`${route.api}:${route.method}`, { mutating: route.mutating });
+    const target = { api: route.api, method: route.method, project: route.project, ...(route.location ? { location: route.location } : {}) };
+    if (decision.kind !== 'none' && decision.kind !== 'lost-response') throw renderGcpFault(decision, target);
+    const result = route.api === 'secretmanager' ? this.secretManager.call(route.method, message) : await this.dispatch(route, message, call.base);
+    // A lost response: the work was done, the answer never arrives.
+    if (decision.kind === 'lost-response') throw renderGcpFault(decision, target);
+    return result;
+  }
+
+  private authorize(token: string | undefined, route: GcpRoute): void {
     const project = token === undefined ? undefined : this.tokens.projectOf(token);
     if (project === undefined) {
       throw new GoogleApiError(
@@ -235,6 +269,16 @@ export class GcpEmulator {
     if (route.method.startsWith('Delete')) return compute.delete(kind, project, region, name, base);
     return compute.patchRouter(project, region ?? '', name, body, base);
   }
+}
+
+/** Per-call inputs of {@link GcpEmulator.invoke} that depend on the transport. */
+export interface InvokeContext {
+  /** The bearer token the caller sent (header or gRPC metadata). */
+  token: string | undefined;
+  /** `http://host:port` of the REST endpoint, for self links. */
+  base: string;
+  /** Latency and the fault decision for `api:Method`. */
+  applyFaults: (operation: string, options: { mutating: boolean }) => Promise<FaultDecision>;
 }
 
 /** What {@link GcpEmulator.inventory} reports. */
