@@ -10,7 +10,7 @@ const P = 'gati-emulator';
 const L = 'europe-west1';
 
 beforeEach(async () => {
-  gcp = await GcpEmulator.start({ timings: { clusterCreateMs: 600, clusterDeleteMs: 50, nodePoolCreateMs: 50, nodePoolDeleteMs: 50 } });
+  gcp = await GcpEmulator.start({ timings: { clusterCreateMs: 600, clusterDeleteMs: 50, nodePoolCreateMs: 300, nodePoolDeleteMs: 50, clusterUpdateMs: 300 } });
 });
 afterEach(() => gcp.close());
 
@@ -50,10 +50,21 @@ describe('the gRPC transport serves the same state as REST', () => {
     expect(((await rest.json()) as { status: string }).status).toBe('RUNNING');
 
     await client.createNodePool({ parent: `${parent}/clusters/shop`, nodePool: { name: 'web', initialNodeCount: 2, autoscaling: { enabled: true, minNodeCount: 1, maxNodeCount: 3 } } }, withToken());
+    expect((await client.getCluster({ name: `${parent}/clusters/shop` }, withToken()))[0].status).toBe('RECONCILING');
     const [pools] = await client.listNodePools({ parent: `${parent}/clusters/shop` }, withToken());
     expect(pools.nodePools?.map((p) => p.name)).toEqual(['default-pool', 'web']);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await client.getCluster({ name: `${parent}/clusters/shop` }, withToken()))[0].status).toBe('RUNNING');
+
+    const [scaling] = await client.setNodePoolAutoscaling({ name: `${parent}/clusters/shop/nodePools/web`, autoscaling: { enabled: true, minNodeCount: 2, maxNodeCount: 5 } }, withToken());
+    expect(scaling.operationType).toBe('UPDATE_CLUSTER');
+    expect((await client.getCluster({ name: `${parent}/clusters/shop` }, withToken()))[0].status).toBe('RECONCILING');
+    expect((await client.getNodePool({ name: `${parent}/clusters/shop/nodePools/web` }, withToken()))[0].autoscaling).toMatchObject({ enabled: true, minNodeCount: 2, maxNodeCount: 5 });
+    await new Promise((r) => setTimeout(r, 350));
+    await client.updateCluster({ name: `${parent}/clusters/shop`, update: { desiredReleaseChannel: { channel: 'STABLE' } } }, withToken());
+    expect((await client.getCluster({ name: `${parent}/clusters/shop` }, withToken()))[0].releaseChannel?.channel).toBe('STABLE');
+    await new Promise((r) => setTimeout(r, 350));
     expect(await codeOf(client.getCluster({ name: `${parent}/clusters/nope` }, withToken()))).toBe(grpc.status.NOT_FOUND);
-    await new Promise((r) => setTimeout(r, 80));
     await client.deleteCluster({ name: `${parent}/clusters/shop` }, withToken());
     expect((await client.getCluster({ name: `${parent}/clusters/shop` }, withToken()))[0].status).toBe('STOPPING');
     await client.close();

@@ -49,7 +49,7 @@ function computeRoute(method: string, path: string): GcpRoute | undefined {
 }
 
 const CLUSTERS = /^\/v1\/projects\/([^/]+)\/(?:locations|zones)\/([^/]+)\/clusters(?:\/([^/:]+))?$/;
-const NODE_POOLS = /^\/v1\/projects\/([^/]+)\/(?:locations|zones)\/([^/]+)\/clusters\/([^/:]+)\/nodePools(?:\/([^/:]+))?$/;
+const NODE_POOLS = /^\/v1\/projects\/([^/]+)\/(?:locations|zones)\/([^/]+)\/clusters\/([^/:]+)\/nodePools(?:\/([^/:]+))?(:setAutoscaling)?$/;
 const OPERATIONS = /^\/v1\/projects\/([^/]+)\/(?:locations|zones)\/([^/]+)\/operations(?:\/([^/:]+))?$/;
 const SERVICES = /^\/v1\/projects\/([^/]+)\/services\/([^/:]+)$/;
 
@@ -63,8 +63,12 @@ export function routeOf(method: string, path: string): GcpRoute {
   if (compute) return compute;
   let m = NODE_POOLS.exec(decoded);
   if (m) {
-    const [, project = '', location = '', cluster = '', nodePool] = m;
+    const [, project = '', location = '', cluster = '', nodePool, setAutoscaling] = m;
     const base = { api: 'container' as const, project, location, cluster };
+    if (setAutoscaling) {
+      if (nodePool !== undefined && method === 'POST') return { ...base, nodePool, method: 'SetNodePoolAutoscaling', mutating: true };
+      throw new GoogleApiError('NOT_FOUND', `Method ${method} is not supported on ${path} by the emulator.`, 404);
+    }
     if (nodePool === undefined && method === 'POST') return { ...base, method: 'CreateNodePool', mutating: true };
     if (nodePool === undefined && method === 'GET') return { ...base, method: 'ListNodePools', mutating: false };
     if (nodePool !== undefined && method === 'GET') return { ...base, nodePool, method: 'GetNodePool', mutating: false };
@@ -81,6 +85,7 @@ export function routeOf(method: string, path: string): GcpRoute {
     } else {
       if (method === 'GET') return { ...base, cluster, method: 'GetCluster', mutating: false };
       if (method === 'DELETE') return { ...base, cluster, method: 'DeleteCluster', mutating: true };
+      if (method === 'PUT') return { ...base, cluster, method: 'UpdateCluster', mutating: true };
     }
     throw new GoogleApiError('NOT_FOUND', `Method ${method} is not supported on ${path} by the emulator.`, 404);
   }

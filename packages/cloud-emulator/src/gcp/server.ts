@@ -242,6 +242,10 @@ export class GcpEmulator {
         return gke.getNodePool(project, location, route.cluster ?? '', route.nodePool ?? '', base);
       case 'DeleteNodePool':
         return gke.deleteNodePool(project, location, route.cluster ?? '', route.nodePool ?? '', base);
+      case 'UpdateCluster':
+        return gke.updateCluster(project, location, route.cluster ?? '', body, base);
+      case 'SetNodePoolAutoscaling':
+        return gke.setNodePoolAutoscaling(project, location, route.cluster ?? '', route.nodePool ?? '', body, base);
       case 'GetOperation':
         return gke.getOperation(project, location, route.operation ?? '', base);
       case 'ListOperations':
