@@ -118,6 +118,18 @@ describe('Compute Engine v1 over REST through @google-cloud/compute', () => {
     expect(response.status).toBe(200);
     const inUse = await errorOf(c.networks.delete({ project: P, network: 'vpc' }));
     expect(inUse.message).toMatch(/clusters\/shop/);
+
+    const create = (cluster: Record<string, unknown>) =>
+      fetch(`${gcp.endpoint}/v1/projects/${P}/locations/${R}/clusters`, { method: 'POST', headers: { authorization: `Bearer ${gcp.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ cluster }) });
+    const missing = await create({ name: 'nonet', network: 'global/networks/missing' });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Network \\"missing\\" does not exist');
+    await c.subnetworks.insert({ project: P, region: R, subnetworkResource: { name: 'nodes', network: 'global/networks/vpc', ipCidrRange: '10.0.0.0/20', secondaryIpRanges: [{ rangeName: 'pods', ipCidrRange: '10.4.0.0/14' }] } });
+    const noRange = await create({ name: 'norange', network: 'vpc', subnetwork: 'nodes', ipAllocationPolicy: { useIpAliases: true, clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' } });
+    expect(noRange.status).toBe(400);
+    expect(await noRange.text()).toContain('services');
+    const ok = await create({ name: 'vpc-native', network: 'vpc', subnetwork: 'nodes', ipAllocationPolicy: { useIpAliases: true, clusterSecondaryRangeName: 'pods' } });
+    expect(ok.status).toBe(200);
     for (const client of Object.values(c)) await client.close();
   });
 });

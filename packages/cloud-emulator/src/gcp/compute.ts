@@ -113,6 +113,11 @@ export class ComputeService {
     return this.operationJson(op, base);
   }
 
+  /** What the caller sent for a resource that exists (`undefined` when absent), e.g. for GKE's network checks. */
+  peek(kind: ComputeResource['kind'], project: string, region: string | undefined, name: string): Json | undefined {
+    return this.resources.get(pathOf(kind, project, region, name))?.body;
+  }
+
   /** Paths (`projects/P/global/networks/N`, `projects/P/regions/R/subnetworks/S`, …) of what exists, by kind. */
   inventory(): { networks: string[]; subnetworks: string[]; routers: string[] } {
     const of = (kind: ComputeResource['kind']): string[] => [...this.resources.values()].filter((r) => r.kind === kind).map((r) => pathOf(kind, r.project, r.region, r.name));

@@ -45,6 +45,8 @@ export class GkeService {
     private readonly timings: GkeTimings,
     private readonly pool: KubernetesApiPool,
     private readonly operationFaults: FaultInjector,
+    /** Checks a create request against other APIs' state (the cluster's network); throws to refuse it. */
+    private readonly checkSpec: (project: string, location: string, spec: Record<string, unknown>) => void = () => {},
   ) {
     this.clusters = new StateClock<ClusterRecord>({ onGone: (key) => void this.pool.delete(key) });
   }
@@ -63,6 +65,7 @@ export class GkeService {
     }
     const key = clusterKey(project, location, name);
     if (this.clusters.has(key)) throw new GoogleApiError('ALREADY_EXISTS', `Already exists: projects/${project}/locations/${location}/clusters/${name}.`);
+    this.checkSpec(project, location, spec as Record<string, unknown>);
     const record: ClusterRecord = { project, location, name, spec: { ...(spec as Record<string, unknown>) }, createTime: new Date().toISOString() };
     const decision = this.operationFaults.decide('container:CreateCluster', true);
     if (decision.kind === 'none') {

@@ -85,7 +85,7 @@ export class GcpEmulator {
       ...(options.host ? { host: options.host } : {}),
       ...(options.sharedRequestLog ? { requestLog: options.sharedRequestLog } : {}),
     });
-    this.gke = new GkeService({ ...DEFAULT_GKE_TIMINGS, ...options.timings }, this.pool, this.operationFaults);
+    this.gke = new GkeService({ ...DEFAULT_GKE_TIMINGS, ...options.timings }, this.pool, this.operationFaults, (project, location, spec) => this.checkClusterNetwork(project, location, spec));
     this.compute = new ComputeService(options.timings?.computeOperationMs ?? 50, this.operationFaults, (project, kind, name) => this.clusterUsing(project, kind, name));
   }
 
@@ -148,6 +148,27 @@ export class GcpEmulator {
    */
   inventory(): GcpInventory {
     return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()], ...this.compute.inventory(), secrets: this.secretManager.names() };
+  }
+
+  /**
+   * A cluster naming a network other than `default` needs it to exist, its subnetwork to be in the
+   * cluster's region, and the secondary ranges it names for pods and services to be on that subnetwork.
+   */
+  private checkClusterNetwork(project: string, location: string, spec: Record<string, unknown>): void {
+    const network = lastSegment(spec['network'], 'networks');
+    if (network === undefined || network === 'default') return;
+    if (!this.compute.peek('network', project, undefined, network)) throw new GoogleApiError('INVALID_ARGUMENT', `Network "${network}" does not exist.`);
+    const subnetwork = lastSegment(spec['subnetwork'], 'subnetworks');
+    if (subnetwork === undefined) return;
+    const region = location.replace(/-[a-z]$/, '');
+    const subnet = this.compute.peek('subnetwork', project, region, subnetwork);
+    if (!subnet || lastSegment(subnet['network'], 'networks') !== network) throw new GoogleApiError('INVALID_ARGUMENT', `Subnetwork "projects/${project}/regions/${region}/subnetworks/${subnetwork}" does not exist in network "${network}".`);
+    const ranges = new Set(((subnet['secondaryIpRanges'] as { rangeName?: string }[] | undefined) ?? []).map((r) => r.rangeName));
+    const policy = (spec['ipAllocationPolicy'] ?? {}) as Record<string, unknown>;
+    for (const field of ['clusterSecondaryRangeName', 'servicesSecondaryRangeName']) {
+      const wanted = policy[field];
+      if (typeof wanted === 'string' && wanted !== '' && !ranges.has(wanted)) throw new GoogleApiError('INVALID_ARGUMENT', `Secondary range "${wanted}" (ipAllocationPolicy.${field}) not found in subnetwork "${subnetwork}".`);
+    }
   }
 
   /** The first cluster whose `network`/`subnetwork` names this one (deleting it is refused while so). */
