@@ -49,6 +49,7 @@ export function secretManagerRequest(route: GcpRoute, body: Json, query: URLSear
     case 'CreateSecret':
       return { parent: name, secretId: query.get('secretId') ?? '', secret: body };
     case 'ListSecrets':
+      return { parent: name, ...(query.get('filter') ? { filter: query.get('filter') } : {}) };
     case 'ListSecretVersions':
       return { parent: name };
     case 'UpdateSecret':

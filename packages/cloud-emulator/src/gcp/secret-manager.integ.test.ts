@@ -64,6 +64,8 @@ describe('Secret Manager v1 over REST through @google-cloud/secret-manager', () 
     expect(patched.labels).toEqual({ 'managed-by': 'gati', env: 'prod' });
     const [listed] = await client.listSecrets({ parent: `projects/${P}` });
     expect(listed.map((s) => s.name?.split('/').pop())).toEqual(['app_db-password']);
+    expect((await client.listSecrets({ parent: `projects/${P}`, filter: 'labels.managed-by=gati' }))[0]).toHaveLength(1);
+    expect((await client.listSecrets({ parent: `projects/${P}`, filter: 'labels.managed-by=other' }))[0]).toHaveLength(0);
     expect(gcp.inventory().secrets).toEqual([`projects/${P}/secrets/app_db-password`]);
 
     await client.deleteSecret({ name });

@@ -116,7 +116,8 @@ export class SecretManagerService {
 
   private listSecrets(request: Json): Json {
     const project = projectOf(String(request['parent'] ?? ''));
-    const secrets = [...this.secrets.values()].filter((s) => s.project === project).map(secretJson);
+    const filter = labelFilter(request['filter']);
+    const secrets = [...this.secrets.values()].filter((s) => s.project === project && filter(s)).map(secretJson);
     return { secrets, totalSize: secrets.length };
   }
 
@@ -230,6 +231,26 @@ function checkLabels(value: unknown): Record<string, string> {
     if (!/^[a-z][a-z0-9_-]{0,62}$/.test(k) || !/^[a-z0-9_-]{0,63}$/.test(String(v))) throw new GoogleApiError('INVALID_ARGUMENT', `Invalid label ${k}=${String(v)}: keys and values hold lowercase letters, digits, '_' and '-' (keys start with a letter, up to 63 characters).`);
   }
   return labels;
+}
+
+/**
+ * The part of Secret Manager's list filter the emulator understands: terms `labels.KEY=VALUE`,
+ * `labels.KEY:VALUE` or `labels.KEY:*` joined by spaces or AND, and `name:TEXT`; anything else is refused.
+ */
+function labelFilter(value: unknown): (secret: SecretRecord) => boolean {
+  if (typeof value !== 'string' || value.trim() === '') return () => true;
+  const terms = value.split(/\s+(?:AND\s+)?/).filter((t) => t !== '' && t !== 'AND');
+  const tests = terms.map((term) => {
+    const label = /^labels\.([a-z][a-z0-9_-]*)[:=](.+)$/.exec(term);
+    if (label) {
+      const [, key = '', wanted = ''] = label;
+      return (s: SecretRecord) => (wanted === '*' ? key in s.labels : s.labels[key] === wanted.replace(/^"|"$/g, ''));
+    }
+    const name = /^name:(.+)$/.exec(term);
+    if (name) return (s: SecretRecord) => s.id.includes(name[1] ?? '');
+    throw new GoogleApiError('INVALID_ARGUMENT', `The filter term "${term}" is not supported by the emulator (labels.KEY=VALUE, labels.KEY:*, name:TEXT).`);
+  });
+  return (secret) => tests.every((t) => t(secret));
 }
 
 function newEtag(): string {
