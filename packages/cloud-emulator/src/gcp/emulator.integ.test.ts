@@ -89,7 +89,7 @@ describe('GKE container v1 over REST', () => {
     const gone = await call('GET', `${base}/clusters/shop`);
     expect(gone.status).toBe(404);
     expect(gone.json['error']).toMatchObject({ code: 404, status: 'NOT_FOUND' });
-    expect(gcp.inventory()).toEqual({ clusters: [], nodePools: [] });
+    expect(gcp.inventory()).toMatchObject({ clusters: [], nodePools: [] });
     expect(gcp.pool.names()).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import { GoogleApiError } from './wire.js';
 
 /** Which request a fault hits: the API and method (e.g. `container`, `CreateCluster`) and the project. */
 export interface GcpFaultTarget {
-  api: 'container' | 'serviceusage';
+  api: 'container' | 'serviceusage' | 'compute' | 'secretmanager';
   method: string;
   project: string;
   /** Region or zone of the request, used in the quota message. */
@@ -37,7 +37,12 @@ export const renderGcpFault: FaultRenderer<GcpFaultTarget, GoogleApiError> = (fa
 };
 
 function permissionOf(target: GcpFaultTarget): string {
-  const verb = /^(Create|Delete|Get|List|Update|Set)/.exec(target.method)?.[1]?.toLowerCase() ?? 'get';
+  const verb = /^(Create|Delete|Get|List|Update|Set|Insert|Patch|Access|Add|Wait)/.exec(target.method)?.[1]?.toLowerCase().replace('insert', 'create').replace('patch', 'update').replace('wait', 'get') ?? 'get';
+  if (target.api === 'compute') {
+    const kind = /Subnetwork/.test(target.method) ? 'subnetworks' : /Network/.test(target.method) ? 'networks' : /Router/.test(target.method) ? 'routers' : 'globalOperations';
+    return `compute.${kind}.${verb}`;
+  }
+  if (target.api === 'secretmanager') return /Version/.test(target.method) ? `secretmanager.versions.${verb}` : `secretmanager.secrets.${verb}`;
   const noun = /NodePool/.test(target.method) ? 'nodePools' : /Operation/.test(target.method) ? 'operations' : 'clusters';
   return target.api === 'serviceusage' ? 'serviceusage.services.get' : `container.${noun}.${verb}`;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,6 +82,40 @@ describe.skipIf(missing.length > 0)('gcloud and kubectl against the GCP emulator
     const calls = requestLog.entries({ service: 'gcp:container' }).map((e) => e.operation);
     expect(calls).toEqual(expect.arrayContaining(['CreateCluster', 'GetOperation', 'GetCluster', 'ListClusters', 'CreateNodePool', 'ListNodePools', 'DeleteCluster']));
     // Nothing gcloud sent was refused by the emulator as unauthenticated.
+    expect(requestLog.entries().filter((e) => e.status === 401)).toEqual([]);
+  }, 60_000);
+
+  it('creates, lists and deletes a custom-mode network, a subnetwork with secondary ranges and a router with Cloud NAT', async () => {
+    expect(env['CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/compute\/v1\/$/);
+    await gcloud('compute', 'networks', 'create', 'shop-vpc', '--subnet-mode', 'custom', '--description', 'managed-by=gati');
+    await gcloud('compute', 'networks', 'subnets', 'create', 'shop-nodes', '--network', 'shop-vpc', '--region', 'europe-west1', '--range', '10.0.0.0/20', '--secondary-range', 'pods=10.4.0.0/14,services=10.8.0.0/20', '--enable-private-ip-google-access');
+    await gcloud('compute', 'routers', 'create', 'shop-router', '--network', 'shop-vpc', '--region', 'europe-west1');
+    await gcloud('compute', 'routers', 'nats', 'create', 'shop-nat', '--router', 'shop-router', '--region', 'europe-west1', '--auto-allocate-nat-external-ips', '--nat-all-subnet-ip-ranges');
+    const networks = JSON.parse(await gcloud('compute', 'networks', 'list', '--format', 'json')) as { name: string; description: string }[];
+    expect(networks.map((n) => [n.name, n.description])).toEqual([['shop-vpc', 'managed-by=gati']]);
+    const subnet = JSON.parse(await gcloud('compute', 'networks', 'subnets', 'describe', 'shop-nodes', '--region', 'europe-west1', '--format', 'json')) as { secondaryIpRanges: { rangeName: string }[] };
+    expect(subnet.secondaryIpRanges.map((r) => r.rangeName)).toEqual(['pods', 'services']);
+    const router = JSON.parse(await gcloud('compute', 'routers', 'describe', 'shop-router', '--region', 'europe-west1', '--format', 'json')) as { nats: { name: string }[] };
+    expect(router.nats.map((n) => n.name)).toEqual(['shop-nat']);
+    await expect(gcloud('compute', 'networks', 'delete', 'shop-vpc', '--quiet')).rejects.toThrow(/already being used/);
+    await gcloud('compute', 'routers', 'delete', 'shop-router', '--region', 'europe-west1', '--quiet');
+    await gcloud('compute', 'networks', 'subnets', 'delete', 'shop-nodes', '--region', 'europe-west1', '--quiet');
+    await gcloud('compute', 'networks', 'delete', 'shop-vpc', '--quiet');
+    expect(JSON.parse(await gcloud('compute', 'networks', 'list', '--format', 'json'))).toEqual([]);
+    expect(requestLog.entries().filter((e) => e.status === 401)).toEqual([]);
+  }, 90_000);
+
+  it('creates a secret, adds a version from a file and accesses the latest one (gcloud verifies its CRC32C)', async () => {
+    expect(env['CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    await gcloud('secrets', 'create', 'db-password', '--replication-policy', 'automatic', '--labels', 'managed-by=gati');
+    const file = join(dir, 'value');
+    writeFileSync(file, 'hunter2-from-a-file');
+    await gcloud('secrets', 'versions', 'add', 'db-password', '--data-file', file);
+    expect(await gcloud('secrets', 'versions', 'access', 'latest', '--secret', 'db-password')).toBe('hunter2-from-a-file');
+    const listed = JSON.parse(await gcloud('secrets', 'list', '--format', 'json')) as { name: string; labels: Record<string, string> }[];
+    expect(listed.map((s) => [s.name.split('/').pop(), s.labels])).toEqual([['db-password', { 'managed-by': 'gati' }]]);
+    await gcloud('secrets', 'delete', 'db-password', '--quiet');
+    expect(JSON.parse(await gcloud('secrets', 'list', '--format', 'json'))).toEqual([]);
     expect(requestLog.entries().filter((e) => e.status === 401)).toEqual([]);
   }, 60_000);
 });

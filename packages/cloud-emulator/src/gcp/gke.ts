@@ -16,9 +16,11 @@ export interface GkeTimings {
   nodePoolCreateMs: number;
   /** nodePools.delete to gone. Default 100. */
   nodePoolDeleteMs: number;
+  /** clusters.update and nodePools.setAutoscaling: RECONCILING this long. Default 100. */
+  clusterUpdateMs: number;
 }
 
-export const DEFAULT_GKE_TIMINGS: GkeTimings = { clusterCreateMs: 300, clusterDeleteMs: 200, nodePoolCreateMs: 200, nodePoolDeleteMs: 100 };
+export const DEFAULT_GKE_TIMINGS: GkeTimings = { clusterCreateMs: 300, clusterDeleteMs: 200, nodePoolCreateMs: 200, nodePoolDeleteMs: 100, clusterUpdateMs: 100 };
 
 /** Operations kept for `operations.get`/`list`; the oldest finished ones go first. */
 const MAX_OPERATIONS = 1000;
@@ -43,6 +45,8 @@ export class GkeService {
     private readonly timings: GkeTimings,
     private readonly pool: KubernetesApiPool,
     private readonly operationFaults: FaultInjector,
+    /** Checks a create request against other APIs' state (the cluster's network); throws to refuse it. */
+    private readonly checkSpec: (project: string, location: string, spec: Record<string, unknown>) => void = () => {},
   ) {
     this.clusters = new StateClock<ClusterRecord>({ onGone: (key) => void this.pool.delete(key) });
   }
@@ -61,6 +65,7 @@ export class GkeService {
     }
     const key = clusterKey(project, location, name);
     if (this.clusters.has(key)) throw new GoogleApiError('ALREADY_EXISTS', `Already exists: projects/${project}/locations/${location}/clusters/${name}.`);
+    this.checkSpec(project, location, spec as Record<string, unknown>);
     const record: ClusterRecord = { project, location, name, spec: { ...(spec as Record<string, unknown>) }, createTime: new Date().toISOString() };
     const decision = this.operationFaults.decide('container:CreateCluster', true);
     if (decision.kind === 'none') {
@@ -147,6 +152,45 @@ export class GkeService {
     return operationJson(op, Date.now(), base);
   }
 
+  /**
+   * clusters.update: each `desiredX` of the ClusterUpdate becomes the cluster's `x` (what describe
+   * shows), `desiredNodePoolAutoscaling` with `desiredNodePoolId` the pool's `autoscaling`. The
+   * cluster is RECONCILING until the UPDATE_CLUSTER operation is done.
+   */
+  updateCluster(project: string, location: string, name: string, body: Record<string, unknown>, base: string): Record<string, unknown> {
+    const key = this.runningCluster(project, location, name);
+    this.refuseWhileBusy(project, location, name);
+    const update = (body['update'] ?? {}) as Record<string, unknown>;
+    const record = this.clusters.get(key);
+    const poolId = typeof update['desiredNodePoolId'] === 'string' ? update['desiredNodePoolId'] : undefined;
+    for (const [field, value] of Object.entries(update)) {
+      if (!field.startsWith('desired') || field === 'desiredNodePoolId') continue;
+      if (field === 'desiredNodePoolAutoscaling' && poolId) {
+        this.setPoolField(key, clusterName(project, location, name, poolId), 'autoscaling', value);
+        continue;
+      }
+      const target = field.charAt(7).toLowerCase() + field.slice(8);
+      if (record) record.spec[target] = value;
+    }
+    const op = this.startOperation(project, location, name, 'UPDATE_CLUSTER', this.timings.clusterUpdateMs, undefined, poolId);
+    return operationJson(op, Date.now(), base);
+  }
+
+  /** nodePools.setAutoscaling: the pool's `autoscaling`, through an UPDATE_CLUSTER operation (cluster RECONCILING meanwhile). */
+  setNodePoolAutoscaling(project: string, location: string, name: string, poolName: string, body: Record<string, unknown>, base: string): Record<string, unknown> {
+    const key = this.runningCluster(project, location, name);
+    this.refuseWhileBusy(project, location, name);
+    this.setPoolField(key, clusterName(project, location, name, poolName), 'autoscaling', body['autoscaling'] ?? {});
+    const op = this.startOperation(project, location, name, 'UPDATE_CLUSTER', this.timings.clusterUpdateMs, undefined, poolName);
+    return operationJson(op, Date.now(), base);
+  }
+
+  private setPoolField(key: string, label: string, field: string, value: unknown): void {
+    const pool = this.nodePools.get(`${key}/${label.slice(label.lastIndexOf('/') + 1)}`);
+    if (!pool) throw new GoogleApiError('NOT_FOUND', `Not found: ${label}.`);
+    pool.spec[field] = value;
+  }
+
   getOperation(project: string, location: string, id: string, base: string): Record<string, unknown> {
     const op = this.operations.get(id);
     if (!op || op.project !== project || (location !== '-' && op.location !== location)) {
@@ -202,7 +246,13 @@ export class GkeService {
     const state = this.clusters.state(key);
     if (state === 'DELETING') return 'STOPPING';
     if (state === 'CREATING') return 'PROVISIONING';
-    return record.failure ? 'ERROR' : 'RUNNING';
+    if (record.failure) return 'ERROR';
+    // Adding or removing a node pool, or an update, reconciles the cluster as GKE shows it.
+    const now = Date.now();
+    for (const op of this.operations.values()) {
+      if (op.project === record.project && op.location === record.location && op.clusterName === record.name && now < op.endAt && op.operationType !== 'CREATE_CLUSTER' && op.operationType !== 'DELETE_CLUSTER') return 'RECONCILING';
+    }
+    return 'RUNNING';
   }
 
   /** GKE refuses a second operation on a cluster while one runs (FAILED_PRECONDITION, HTTP 400). */
@@ -210,7 +260,7 @@ export class GkeService {
     const now = Date.now();
     for (const op of this.operations.values()) {
       if (op.project !== project || op.location !== location || op.clusterName !== name || now >= op.endAt) continue;
-      const doing = { CREATE_CLUSTER: 'creating cluster', DELETE_CLUSTER: 'deleting cluster', CREATE_NODE_POOL: 'creating node pool', DELETE_NODE_POOL: 'deleting node pool' }[op.operationType];
+      const doing = { CREATE_CLUSTER: 'creating cluster', DELETE_CLUSTER: 'deleting cluster', CREATE_NODE_POOL: 'creating node pool', DELETE_NODE_POOL: 'deleting node pool', UPDATE_CLUSTER: 'updating cluster' }[op.operationType];
       const what = op.nodePool ? `${op.nodePool} in cluster ${name}` : name;
       throw new GoogleApiError('FAILED_PRECONDITION', `Operation ${op.id} is currently ${doing} ${what}. Please wait and try again once it is done.`);
     }
@@ -232,6 +282,10 @@ export class GkeService {
 
 function checkLocation(location: string): void {
   if (!LOCATION.test(location)) throw new GoogleApiError('INVALID_ARGUMENT', `Location "${location}" is not a valid region or zone.`);
+}
+
+function clusterName(project: string, location: string, name: string, pool: string): string {
+  return `projects/${project}/locations/${location}/clusters/${name}/nodePools/${pool}`;
 }
 
 function notFound(project: string, location: string, name: string): GoogleApiError {

@@ -1,6 +1,11 @@
-export { GcpEmulator, type GcpEmulatorOptions } from './server.js';
+export { GcpEmulator, type GcpEmulatorOptions, type GcpInventory, type InvokeContext } from './server.js';
 export { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
+export { ComputeService } from './compute.js';
+export type { GrpcEndpoint } from './grpc-server.js';
+export { SecretManagerService } from './secret-manager.js';
+export { crc32c } from './crc32c.js';
 export { renderGcpFault, type GcpFaultTarget } from './faults.js';
-export { GoogleApiError, GOOGLE_STATUS, type GoogleStatus } from './wire.js';
+export { GoogleApiError, GOOGLE_STATUS, computeError, type GoogleStatus } from './wire.js';
 export { gcloudEnv, gcpEmulatorModule, prepareGcloudConfig } from './module.js';
+export { googleAuthClient } from './test-auth.js';
 export { FaultInjector, type FaultDecision, type FaultOptions, type FaultRule } from '../common/faults.js';

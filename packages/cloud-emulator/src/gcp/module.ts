@@ -9,21 +9,24 @@ import { intFlag, type EmulatorModule } from '../common/module.js';
  */
 export const gcpEmulatorModule: EmulatorModule = {
   name: 'gcp',
-  description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, serviceusage) that gcloud accepts; every GKE cluster gets its own Kubernetes API',
+  description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, compute v1 networks/subnetworks/routers, Secret Manager v1, serviceusage) that gcloud accepts; every GKE cluster gets its own Kubernetes API',
   flags: {
     'gcp-port': 'port of the Google API endpoint (default: a free port)',
+    'gcp-grpc-port': 'port of the plaintext gRPC endpoint (ClusterManager v1, Secret Manager v1; default: a free port)',
     'gcp-project': 'project the access token is issued for (default gati-emulator)',
     'gke-create-ms': 'milliseconds from clusters.create to RUNNING (default 300)',
     'gke-delete-ms': 'milliseconds from clusters.delete to gone (default 200)',
   },
   async start(context, flags) {
     const port = intFlag(flags, 'gcp-port');
+    const grpcPort = intFlag(flags, 'gcp-grpc-port');
     const clusterCreateMs = intFlag(flags, 'gke-create-ms');
     const clusterDeleteMs = intFlag(flags, 'gke-delete-ms');
     const { GcpEmulator } = await import('./server.js');
     const emulator = await GcpEmulator.start({
       host: context.host,
       ...(port !== undefined ? { port } : {}),
+      ...(grpcPort !== undefined ? { grpcPort } : {}),
       ...(flags['gcp-project'] ? { project: flags['gcp-project'] } : {}),
       timings: { ...(clusterCreateMs !== undefined ? { clusterCreateMs } : {}), ...(clusterDeleteMs !== undefined ? { clusterDeleteMs } : {}) },
       kubernetes: { ca: context.ca },
@@ -34,6 +37,7 @@ export const gcpEmulatorModule: EmulatorModule = {
     return {
       endpoints: () => [
         { name: 'gcp', url: emulator.endpoint },
+        { name: 'gcp grpc', url: emulator.grpcEndpoint },
         { name: 'gcp project', url: emulator.project },
       ],
       env: () => gcloudEnv(emulator.endpoint, emulator.project, emulator.accessToken, configDir),
@@ -65,6 +69,9 @@ export function gcloudEnv(endpoint: string, project: string, accessToken: string
     CLOUDSDK_CONFIG: configDir,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: url,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_SERVICEUSAGE: url,
+    // gcloud's compute base URL carries the version path; the others end at the host.
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${endpoint}/compute/v1/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER: url,
     CLOUDSDK_AUTH_ACCESS_TOKEN: accessToken,
     CLOUDSDK_CORE_PROJECT: project,
     CLOUDSDK_CORE_DISABLE_PROMPTS: '1',

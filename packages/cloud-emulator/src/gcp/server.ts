@@ -2,14 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { noopLogger, type Logger } from '@gati-framework/core';
 import { bearerToken } from '../common/auth.js';
 import type { CertificateAuthority } from '../common/certificates.js';
-import { FaultInjector, type FaultOptions } from '../common/faults.js';
+import { FaultInjector, type FaultDecision, type FaultOptions } from '../common/faults.js';
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from '../common/request-log.js';
 import { startEmulatorServer, type EmulatorServer, type ShellContext } from '../common/server.js';
 import type { KubernetesDelays } from '../kubernetes/cluster-context.js';
 import { ipLoadBalancerAddress, KubernetesApiPool, type ClusterLoadBalancerAddress } from '../kubernetes/cluster-pool.js';
+import { ComputeService, lastSegment } from './compute.js';
+import { startGrpcServer, type GrpcEndpoint } from './grpc-server.js';
 import { renderGcpFault } from './faults.js';
 import { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
 import { routeOf, type GcpRoute } from './routes.js';
+import { SecretManagerService } from './secret-manager.js';
+import { secretManagerRequest, toRestJson } from './secret-manager-rest.js';
 import { projectNumber } from './shapes.js';
 import { AccessTokens } from './tokens.js';
 import { GoogleApiError } from './wire.js';
@@ -18,7 +22,10 @@ import { GoogleApiError } from './wire.js';
 export interface GcpEmulatorOptions {
   /** The project the first access token is issued for. Default `gati-emulator`. */
   project?: string;
-  timings?: Partial<GkeTimings>;
+  timings?: Partial<GkeTimings> & {
+    /** Compute operations (networks, subnetworks, routers) PENDING → DONE. Default 50. */
+    computeOperationMs?: number;
+  };
   /** Random faults from the start (change later through `faults`). */
   faults?: FaultOptions;
   /** Each cluster's Kubernetes API: CA (default a fresh one), delays, load-balancer addresses (default `127.0.0.1`). */
@@ -29,6 +36,8 @@ export interface GcpEmulatorOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
+  /** Port of the gRPC endpoint (ClusterManager v1, SecretManagerService v1; plaintext). Default 0 (a free port). */
+  grpcPort?: number;
   logger?: Logger;
 }
 
@@ -47,12 +56,15 @@ export class GcpEmulator {
   /** Rules here fail a create later, as a DONE operation with an error (match `container:CreateCluster`). */
   readonly operationFaults = new FaultInjector();
   readonly gke: GkeService;
+  readonly compute: ComputeService;
+  readonly secretManager = new SecretManagerService();
   readonly pool: KubernetesApiPool;
   /** The access token issued at start for {@link project}. */
   readonly accessToken: string;
   private readonly tokens = new AccessTokens();
   private readonly log = new RequestLog(5000);
   private server: EmulatorServer | undefined;
+  private grpc: GrpcEndpoint | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: GcpEmulatorOptions) {
@@ -73,7 +85,8 @@ export class GcpEmulator {
       ...(options.host ? { host: options.host } : {}),
       ...(options.sharedRequestLog ? { requestLog: options.sharedRequestLog } : {}),
     });
-    this.gke = new GkeService({ ...DEFAULT_GKE_TIMINGS, ...options.timings }, this.pool, this.operationFaults);
+    this.gke = new GkeService({ ...DEFAULT_GKE_TIMINGS, ...options.timings }, this.pool, this.operationFaults, (project, location, spec) => this.checkClusterNetwork(project, location, spec));
+    this.compute = new ComputeService(options.timings?.computeOperationMs ?? 50, this.operationFaults, (project, kind, name) => this.clusterUsing(project, kind, name));
   }
 
   /** Starts the emulator on a free port (or `port`). */
@@ -89,6 +102,14 @@ export class GcpEmulator {
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
     });
+    emulator.grpc = await startGrpcServer({
+      invoke: (route, message, call) => emulator.invoke(route, message, call),
+      restBase: () => emulator.endpoint,
+      faults: emulator.faults,
+      requestLogs: [emulator.log, ...(options.sharedRequestLog ? [options.sharedRequestLog] : [])],
+      host: options.host ?? '127.0.0.1',
+      ...(options.grpcPort !== undefined ? { port: options.grpcPort } : {}),
+    });
     return emulator;
   }
 
@@ -96,6 +117,18 @@ export class GcpEmulator {
   get endpoint(): string {
     if (!this.server) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
     return this.server.url;
+  }
+
+  /** `host:port` of the plaintext gRPC endpoint: clients pass `apiEndpoint` = host, `port`, `sslCreds: grpc.credentials.createInsecure()`. */
+  get grpcEndpoint(): string {
+    if (!this.grpc) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
+    return this.grpc.address;
+  }
+
+  /** Port of the gRPC endpoint. */
+  get grpcPort(): number {
+    if (!this.grpc) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
+    return this.grpc.port;
   }
 
   /** Issues another access token, valid for `project` only. */
@@ -108,16 +141,52 @@ export class GcpEmulator {
     return this.log.entries(filter);
   }
 
-  /** Keys (`gke_PROJECT_LOCATION_NAME`) of clusters that still exist, for "nothing left" assertions. */
-  inventory(): { clusters: string[]; nodePools: string[] } {
-    return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()] };
+  /**
+   * What exists, for "nothing left" assertions: cluster keys (`gke_PROJECT_LOCATION_NAME`), node pools
+   * (`CLUSTER_KEY/POOL`), compute paths (`projects/P/global/networks/N`, `projects/P/regions/R/subnetworks/S`,
+   * `projects/P/regions/R/routers/R`) and secret names (`projects/P/secrets/S`).
+   */
+  inventory(): GcpInventory {
+    return { clusters: this.gke.names(), nodePools: [...this.gke.nodePools.keys()], ...this.compute.inventory(), secrets: this.secretManager.names() };
+  }
+
+  /**
+   * A cluster naming a network other than `default` needs it to exist, its subnetwork to be in the
+   * cluster's region, and the secondary ranges it names for pods and services to be on that subnetwork.
+   */
+  private checkClusterNetwork(project: string, location: string, spec: Record<string, unknown>): void {
+    const network = lastSegment(spec['network'], 'networks');
+    if (network === undefined || network === 'default') return;
+    if (!this.compute.peek('network', project, undefined, network)) throw new GoogleApiError('INVALID_ARGUMENT', `Network "${network}" does not exist.`);
+    const subnetwork = lastSegment(spec['subnetwork'], 'subnetworks');
+    if (subnetwork === undefined) return;
+    const region = location.replace(/-[a-z]$/, '');
+    const subnet = this.compute.peek('subnetwork', project, region, subnetwork);
+    if (!subnet || lastSegment(subnet['network'], 'networks') !== network) throw new GoogleApiError('INVALID_ARGUMENT', `Subnetwork "projects/${project}/regions/${region}/subnetworks/${subnetwork}" does not exist in network "${network}".`);
+    const ranges = new Set(((subnet['secondaryIpRanges'] as { rangeName?: string }[] | undefined) ?? []).map((r) => r.rangeName));
+    const policy = (spec['ipAllocationPolicy'] ?? {}) as Record<string, unknown>;
+    for (const field of ['clusterSecondaryRangeName', 'servicesSecondaryRangeName']) {
+      const wanted = policy[field];
+      if (typeof wanted === 'string' && wanted !== '' && !ranges.has(wanted)) throw new GoogleApiError('INVALID_ARGUMENT', `Secondary range "${wanted}" (ipAllocationPolicy.${field}) not found in subnetwork "${subnetwork}".`);
+    }
+  }
+
+  /** The first cluster whose `network`/`subnetwork` names this one (deleting it is refused while so). */
+  private clusterUsing(project: string, kind: 'network' | 'subnetwork', name: string): string | undefined {
+    for (const key of this.gke.clusters.keys()) {
+      const record = this.gke.clusters.get(key);
+      if (!record || record.project !== project) continue;
+      const used = lastSegment(record.spec[kind] ?? (kind === 'network' ? 'default' : undefined), `${kind}s`);
+      if (used === name) return `projects/${project}/locations/${record.location}/clusters/${record.name}`;
+    }
+    return undefined;
   }
 
   /** Stops the endpoint and every cluster's Kubernetes API; idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.gke.close();
-      await Promise.allSettled([this.server?.close(), this.pool.close()]);
+      await Promise.allSettled([this.server?.close(), this.grpc?.close(), this.pool.close()]);
     })();
     return this.closing;
   }
@@ -130,14 +199,9 @@ export class GcpEmulator {
       route = routeOf(request.method ?? 'GET', url.pathname);
       ctx.service = `gcp:${route.api}`;
       ctx.operation = route.method;
-      this.authorize(request, route);
-      const decision = await ctx.applyFaults(`${route.api}:${route.method}`, { mutating: route.mutating });
-      const target = { api: route.api, method: route.method, project: route.project, ...(route.location ? { location: route.location } : {}) };
-      if (decision.kind !== 'none' && decision.kind !== 'lost-response') throw renderGcpFault(decision, target);
-      const body = route.method === 'CreateCluster' || route.method === 'CreateNodePool' ? parseJson(await ctx.readBody()) : {};
-      const result = await this.dispatch(route, body, base);
-      // A lost response: the work was done, the answer never arrives.
-      if (decision.kind === 'lost-response') throw renderGcpFault(decision, target);
+      const body = request.method === 'POST' || request.method === 'PATCH' || request.method === 'PUT' ? parseJson(await ctx.readBody()) : {};
+      const message = route.api === 'secretmanager' ? secretManagerRequest(route, body, url.searchParams) : body;
+      const result = toRestJson(await this.invoke(route, message, { token: bearerToken(request), base, applyFaults: (op, o) => ctx.applyFaults(op, o) }));
       ctx.respond(200, { 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify(result));
     } catch (error) {
       if (!(error instanceof GoogleApiError)) throw error;
@@ -148,8 +212,23 @@ export class GcpEmulator {
     }
   }
 
-  private authorize(request: IncomingMessage, route: GcpRoute): void {
-    const token = bearerToken(request);
+  /**
+   * The transport-neutral call both adapters (REST here, gRPC in grpc-server.ts) make: checks the
+   * token, applies faults, runs the method on the shared state and answers with the response
+   * message, or throws a {@link GoogleApiError} carrying a canonical status.
+   */
+  async invoke(route: GcpRoute, message: Record<string, unknown>, call: InvokeContext): Promise<Record<string, unknown>> {
+    this.authorize(call.token, route);
+    const decision = await call.applyFaults(`${route.api}:${route.method}`, { mutating: route.mutating });
+    const target = { api: route.api, method: route.method, project: route.project, ...(route.location ? { location: route.location } : {}) };
+    if (decision.kind !== 'none' && decision.kind !== 'lost-response') throw renderGcpFault(decision, target);
+    const result = route.api === 'secretmanager' ? this.secretManager.call(route.method, message) : await this.dispatch(route, message, call.base);
+    // A lost response: the work was done, the answer never arrives.
+    if (decision.kind === 'lost-response') throw renderGcpFault(decision, target);
+    return result;
+  }
+
+  private authorize(token: string | undefined, route: GcpRoute): void {
     const project = token === undefined ? undefined : this.tokens.projectOf(token);
     if (project === undefined) {
       throw new GoogleApiError(
@@ -166,6 +245,7 @@ export class GcpEmulator {
     const { project } = route;
     const location = route.location ?? '-';
     const gke = this.gke;
+    if (route.api === 'compute') return this.dispatchCompute(route, body, base);
     switch (route.method) {
       case 'CreateCluster':
         return gke.createCluster(project, location, body, base);
@@ -183,24 +263,65 @@ export class GcpEmulator {
         return gke.getNodePool(project, location, route.cluster ?? '', route.nodePool ?? '', base);
       case 'DeleteNodePool':
         return gke.deleteNodePool(project, location, route.cluster ?? '', route.nodePool ?? '', base);
+      case 'UpdateCluster':
+        return gke.updateCluster(project, location, route.cluster ?? '', body, base);
+      case 'SetNodePoolAutoscaling':
+        return gke.setNodePoolAutoscaling(project, location, route.cluster ?? '', route.nodePool ?? '', body, base);
       case 'GetOperation':
         return gke.getOperation(project, location, route.operation ?? '', base);
       case 'ListOperations':
         return gke.listOperations(project, location, base);
-      default: {
+      case 'GetService': {
         const service = route.service ?? '';
         const number = projectNumber(project);
         // Every API is enabled: gcloud asks before `clusters create`.
         return { name: `projects/${number}/services/${service}`, parent: `projects/${number}`, config: { name: service }, state: 'ENABLED' };
       }
+      default:
+        throw new GoogleApiError('NOT_FOUND', `Method ${route.method} is not served by the emulator.`, 404);
     }
   }
+
+  private async dispatchCompute(route: GcpRoute, body: Record<string, unknown>, base: string): Promise<Record<string, unknown>> {
+    const { project, location: region } = route;
+    const compute = this.compute;
+    if (route.operation !== undefined) return route.wait ? compute.waitOperation(project, region, route.operation, base) : compute.getOperation(project, region, route.operation, base);
+    const kind = route.computeKind ?? 'network';
+    const name = route.name ?? '';
+    if (route.method.startsWith('Insert')) return compute.insert(kind, project, region, body, base);
+    if (route.method.startsWith('List')) return compute.list(kind, project, region, base);
+    if (route.method.startsWith('Get')) return compute.get(kind, project, region, name, base);
+    if (route.method.startsWith('Delete')) return compute.delete(kind, project, region, name, base);
+    return compute.patchRouter(project, region ?? '', name, body, base);
+  }
+}
+
+/** Per-call inputs of {@link GcpEmulator.invoke} that depend on the transport. */
+export interface InvokeContext {
+  /** The bearer token the caller sent (header or gRPC metadata). */
+  token: string | undefined;
+  /** `http://host:port` of the REST endpoint, for self links. */
+  base: string;
+  /** Latency and the fault decision for `api:Method`. */
+  applyFaults: (operation: string, options: { mutating: boolean }) => Promise<FaultDecision>;
+}
+
+/** What {@link GcpEmulator.inventory} reports. */
+export interface GcpInventory {
+  clusters: string[];
+  nodePools: string[];
+  networks: string[];
+  subnetworks: string[];
+  routers: string[];
+  secrets: string[];
 }
 
 function parseJson(buffer: Buffer): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(buffer.toString('utf8') || '{}');
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    // Body-less POSTs (compute's operations.wait) arrive from the REST clients as `""`.
+    if (value === '' || value === null) return {};
   } catch {
     // answered below
   }

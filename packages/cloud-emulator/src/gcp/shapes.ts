@@ -20,7 +20,7 @@ export interface OperationRecord {
   id: string;
   project: string;
   location: string;
-  operationType: 'CREATE_CLUSTER' | 'DELETE_CLUSTER' | 'CREATE_NODE_POOL' | 'DELETE_NODE_POOL';
+  operationType: 'CREATE_CLUSTER' | 'DELETE_CLUSTER' | 'CREATE_NODE_POOL' | 'DELETE_NODE_POOL' | 'UPDATE_CLUSTER';
   clusterName: string;
   nodePool?: string;
   startTime: string;
