@@ -213,7 +213,8 @@ export function toClusterInfo(cluster: ICluster, gcp: ResolvedGcpConfig): Cluste
     provider: 'gcp',
     status: mapStatus(cluster.status),
     ...(cluster.endpoint ? { endpoint: `https://${cluster.endpoint}` } : {}),
-    version: cluster.currentMasterVersion ?? cluster.initialClusterVersion ?? '',
+    // The minor version, as configured (GKE reports e.g. 1.33.5-gke.1080000).
+    version: (cluster.currentMasterVersion ?? cluster.initialClusterVersion ?? '').replace(/^(\d+\.\d+)\..*$/, '$1'),
     region: gcp.location,
     createdAt: cluster.createTime ? new Date(cluster.createTime) : new Date(),
     nodePools: (cluster.nodePools ?? []).map((p) => ({
