@@ -69,7 +69,16 @@ function messageOf(error: unknown): string {
   const e = (error ?? {}) as RawError;
   const data = e.response?.data as { error?: { message?: unknown } } | undefined;
   const fromBody = typeof data?.error?.message === 'string' ? data.error.message : undefined;
-  const own = typeof e.message === 'string' ? e.message : String(error);
+  let own = typeof e.message === 'string' ? e.message : String(error);
+  // gax REST errors carry the whole JSON body as their message: keep Google's sentence.
+  if (own.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(own) as { error?: { message?: unknown } };
+      if (typeof parsed.error?.message === 'string') own = parsed.error.message;
+    } catch {
+      // not JSON after all: keep it as it is
+    }
+  }
   const details = typeof e.details === 'string' && !own.includes(e.details) ? ` ${e.details}` : '';
   return fromBody && !own.includes(fromBody) ? `${own}: ${fromBody}` : `${own}${details}`;
 }
@@ -110,7 +119,7 @@ export function mapGcpError(error: unknown, what: string): GatiError {
   if (isGatiError(error)) return error;
   const code = codeOf(error);
   const hint = code === 'PERMISSION_DENIED' ? ' The identity needs roles/container.admin, roles/compute.networkAdmin and roles/secretmanager.admin (or narrower equivalents).' : '';
-  return new GatiError(code, redact(`${what} failed: ${messageOf(error)}.${hint}`), { provider: 'gcp', cause: error });
+  return new GatiError(code, redact(`${what} failed: ${messageOf(error).replace(/\.$/, '')}.${hint}`), { provider: 'gcp', cause: error });
 }
 
 /** How the provisioning engine reads Google errors. */
