@@ -1,5 +1,6 @@
 import { ClusterManagerClient } from '@google-cloud/container';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import * as grpc from '@grpc/grpc-js';
 import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
 import type { Endpoint, ResolvedGcpConfig } from './config.js';
 
@@ -38,8 +39,28 @@ function options(endpoint: Endpoint | undefined, transport: 'grpc' | 'rest', aut
     // The clients bundle their own google-auth-library copy: same runtime shape, distinct types.
     authClient: authClient as unknown as ClientOptions['authClient'],
     ...(endpoint ? { apiEndpoint: endpoint.host, port: endpoint.port, protocol: endpoint.protocol } : {}),
-    ...(rest ? { fallback: 'rest' as const } : {}),
+    ...(rest ? { fallback: 'rest' as const } : { sslCreds: grpcCredentials(authClient) as unknown as ClientOptions['sslCreds'] }),
   };
+}
+
+/**
+ * gRPC channel credentials carrying the token on every call. gax's own path
+ * (`createFromGoogleCredential`) sends no token with google-auth-library >= 10
+ * (grpc-node issue 2993), so the headers are copied from the auth client here.
+ */
+function grpcCredentials(authClient: AuthClient): grpc.ChannelCredentials {
+  const perCall = grpc.credentials.createFromMetadataGenerator((_params, callback) => {
+    authClient.getRequestHeaders().then(
+      (headers) => {
+        const metadata = new grpc.Metadata();
+        const authorization = headers.get('authorization');
+        if (authorization) metadata.set('authorization', authorization);
+        callback(null, metadata);
+      },
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+  });
+  return grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(), perCall);
 }
 
 export async function createClients(config: ResolvedGcpConfig, explicit: AuthClient | undefined): Promise<GcpClients> {
