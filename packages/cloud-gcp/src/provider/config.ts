@@ -32,6 +32,8 @@ export const GcpProviderConfigSchema = BaseProviderConfigSchema.extend({
   /** API endpoints (emulators, Private Service Connect); default the CLOUDSDK_API_ENDPOINT_OVERRIDES_* variables, then Google's. */
   endpoints: z.object({ container: z.url().optional(), secretManager: z.url().optional(), compute: z.url().optional() }).optional(),
   gcp: GcpSectionSchema.optional(),
+  /** Secret Manager: user-managed replica regions (default automatic replication); enabled versions kept (default 2). */
+  secrets: z.object({ replicaLocations: z.array(z.string().regex(REGION, 'must be a GCP region')).min(1).optional(), keepVersions: z.number().int().min(1).max(100).optional() }).optional(),
   retryBaseDelayMs: z.number().int().min(1).optional(),
   maxRetryDelayMs: z.number().int().min(1).optional(),
   pollIntervalMs: z.number().int().min(1).optional(),

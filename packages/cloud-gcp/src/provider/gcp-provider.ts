@@ -51,12 +51,13 @@ export class GCPCloudProvider implements ICloudProvider {
 
   /** Resolves project, region, endpoints and credentials; nothing is written to process.env. */
   async initialize(input: BaseProviderConfig | GcpProviderConfig = {}): Promise<void> {
-    const { authClient, logger, secrets, ...rest } = input as GcpProviderConfig & { secrets?: SecretStoreOptions };
+    const { authClient, logger, ...rest } = input as GcpProviderConfig;
     const parsed = parseConfig(GcpProviderConfigSchema, rest, 'GCP provider config');
+    const secrets: SecretStoreOptions = { ...(parsed.secrets?.replicaLocations ? { replicaLocations: parsed.secrets.replicaLocations } : {}), ...(parsed.secrets?.keepVersions ? { keepVersions: parsed.secrets.keepVersions } : {}) };
     const resolved = resolveGcpConfig(parsed);
     if (this.clients) await closeClients(this.clients);
     this.config = resolved;
-    this.secretOptions = secrets ?? {};
+    this.secretOptions = secrets;
     this.logger = logger?.child({ provider: 'gcp' }) ?? noopLogger;
     this.clients = await createClients(resolved, authClient as AuthClient | undefined);
     this.logger.debug('initialized', { project: resolved.projectId, location: resolved.location, transport: resolved.transport });
