@@ -68,6 +68,13 @@ describe('GKE kubeconfig', () => {
     const lb = await provider.createLoadBalancer({ clusterName: 'kube', name: 'web', type: 'network', port: 80, targetPort: 8080, selector: { app: 'web' } }, { timeoutMs: 20_000 });
     expect(lb).toMatchObject({ clusterName: 'kube', type: 'network', status: 'ACTIVE' });
     expect(lb.endpoint).toBeTruthy();
+    const check = KubeClient.fromKubeconfig(await provider.getKubeconfig('kube', { auth: 'token' }));
+    try {
+      const service = await check.get({ apiVersion: 'v1', kind: 'Service', name: 'web', namespace: 'default' });
+      expect(service?.metadata.annotations).toMatchObject({ 'cloud.google.com/l4-rbs': 'enabled' });
+    } finally {
+      check.close();
+    }
     await provider.deleteLoadBalancer({ clusterName: 'kube', name: 'web', namespace: 'default' }, { timeoutMs: 20_000 });
   }, 60_000);
 
