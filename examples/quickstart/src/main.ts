@@ -4,6 +4,7 @@ import { runAwsStep } from './steps/aws.js';
 import { runAzureStep } from './steps/azure.js';
 import { runConfigStep } from './steps/config.js';
 import { runDeployStep } from './steps/deploy.js';
+import { runGcpStep } from './steps/gcp.js';
 import { runHardeningStep } from './steps/hardening.js';
 import { runObservabilityStep } from './steps/observability.js';
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   await runHardeningStep(print);
   await runDeployStep(print);
   await runAwsStep(print);
+  await runGcpStep(print);
   await runAzureStep(print);
   await runObservabilityStep(print);
   process.stdout.write('\nDone.\n');

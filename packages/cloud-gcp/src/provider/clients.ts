@@ -1,0 +1,81 @@
+import { ClusterManagerClient } from '@google-cloud/container';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import * as grpc from '@grpc/grpc-js';
+import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
+import type { Endpoint, ResolvedGcpConfig } from './config.js';
+
+type ClientOptions = NonNullable<ConstructorParameters<typeof ClusterManagerClient>[0]>;
+
+const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
+
+export interface GcpClients {
+  container: ClusterManagerClient;
+  secrets: SecretManagerServiceClient;
+  /** Mints access tokens (kubeconfig `auth: 'token'`). */
+  accessToken(): Promise<string>;
+}
+
+/**
+ * The credentials, in order: an explicit `authClient`; CLOUDSDK_AUTH_ACCESS_TOKEN as a
+ * static token (what gcloud honours); a key file; Application Default Credentials. An
+ * auth client is always passed to the Google clients so none probes the metadata server
+ * unless ADC is what the user chose.
+ */
+async function authClientFor(config: ResolvedGcpConfig, explicit: AuthClient | undefined): Promise<AuthClient> {
+  if (explicit) return explicit;
+  if (config.accessToken) {
+    const client = new OAuth2Client();
+    client.setCredentials({ access_token: config.accessToken });
+    return client;
+  }
+  const auth = new GoogleAuth({ scopes: SCOPES, ...(config.keyFile ? { keyFilename: config.keyFile } : {}) });
+  return (await auth.getClient()) as AuthClient;
+}
+
+/** Client options for one endpoint: REST over http for local servers, else the configured transport. */
+function options(endpoint: Endpoint | undefined, transport: 'grpc' | 'rest', authClient: AuthClient): ClientOptions {
+  const rest = transport === 'rest' || endpoint?.protocol === 'http';
+  return {
+    // The clients bundle their own google-auth-library copy: same runtime shape, distinct types.
+    authClient: authClient as unknown as ClientOptions['authClient'],
+    ...(endpoint ? { apiEndpoint: endpoint.host, port: endpoint.port, protocol: endpoint.protocol } : {}),
+    ...(rest ? { fallback: 'rest' as const } : { sslCreds: grpcCredentials(authClient) as unknown as ClientOptions['sslCreds'] }),
+  };
+}
+
+/**
+ * gRPC channel credentials carrying the token on every call. gax's own path
+ * (`createFromGoogleCredential`) sends no token with google-auth-library >= 10
+ * (grpc-node issue 2993), so the headers are copied from the auth client here.
+ */
+function grpcCredentials(authClient: AuthClient): grpc.ChannelCredentials {
+  const perCall = grpc.credentials.createFromMetadataGenerator((_params, callback) => {
+    authClient.getRequestHeaders().then(
+      (headers) => {
+        const metadata = new grpc.Metadata();
+        const authorization = headers.get('authorization');
+        if (authorization) metadata.set('authorization', authorization);
+        callback(null, metadata);
+      },
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+  });
+  return grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(), perCall);
+}
+
+export async function createClients(config: ResolvedGcpConfig, explicit: AuthClient | undefined): Promise<GcpClients> {
+  const authClient = await authClientFor(config, explicit);
+  return {
+    container: new ClusterManagerClient(options(config.endpoints.container, config.transport, authClient)),
+    secrets: new SecretManagerServiceClient(options(config.endpoints.secretManager, config.transport, authClient)),
+    accessToken: async () => {
+      const { token } = await authClient.getAccessToken();
+      if (!token) throw new Error('the credentials produced no access token');
+      return token;
+    },
+  };
+}
+
+export async function closeClients(clients: GcpClients): Promise<void> {
+  await Promise.allSettled([clients.container.close(), clients.secrets.close()]);
+}

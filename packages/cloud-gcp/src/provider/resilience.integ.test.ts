@@ -1,0 +1,115 @@
+import type { GcpEmulator } from '@gati-framework/cloud-emulator/gcp';
+import type { ClusterConfigInput, ProgressEvent } from '@gati-framework/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GCPCloudProvider } from '../index.js';
+import { providerConfig, startEmulator } from '../../test/emulator.js';
+
+let emu: GcpEmulator;
+let provider: GCPCloudProvider;
+
+const cluster = (pools = 1): ClusterConfigInput => ({
+  name: 'shop',
+  version: '1.33',
+  nodePools: [
+    { name: 'general', instanceType: 'e2-standard-4', minNodes: 1, desiredNodes: 3, maxNodes: 6, labels: { tier: 'web' }, taints: [{ key: 'dedicated', value: 'web', effect: 'NoSchedule' as const }] },
+    { name: 'batch', instanceType: 'n2-highmem-8', minNodes: 0, desiredNodes: 0, maxNodes: 10, diskSizeGb: 200 },
+  ].slice(0, pools),
+  tags: { team: 'payments' },
+});
+
+beforeEach(async () => {
+  emu = await startEmulator();
+  provider = new GCPCloudProvider();
+  await provider.initialize(providerConfig(emu));
+});
+afterEach(async () => {
+  await provider.close();
+  await emu.close();
+});
+
+describe('GKE provisioning under real-world failures', () => {
+  it('30% throttling, 5% server errors and lost responses: one cluster, no duplicate, and delete leaves nothing', async () => {
+    emu.faults.configure({ seed: 2, throttleRate: 0.3, serverErrorRate: 0.05, lostResponseRate: 0.1 });
+    const info = await provider.createCluster(cluster(2), { timeoutMs: 60_000 });
+    expect(info).toMatchObject({ name: 'shop', status: 'ACTIVE', provider: 'gcp' });
+    expect(info.nodePools.map((p) => p.name).sort()).toEqual(['batch', 'general']);
+    expect(emu.inventory()).toEqual({
+      clusters: [`gke_${emu.project}_europe-west1_shop`],
+      nodePools: expect.arrayContaining([expect.stringMatching(/general$/), expect.stringMatching(/batch$/)]),
+      networks: [],
+      subnetworks: [],
+      routers: [],
+      secrets: [],
+    });
+    expect(emu.inventory().nodePools).toHaveLength(2);
+    // Seed 2 throttles reads and fails the CreateCluster call itself: the retry must adopt, not duplicate.
+    expect(emu.requests({ operation: 'CreateCluster' }).map((r) => r.status)).toContain(503);
+    expect(emu.requests().filter((r) => r.status === 429 || r.status >= 500).length).toBeGreaterThan(3);
+    await provider.deleteCluster('shop', { timeoutMs: 60_000 });
+    expect(emu.inventory()).toEqual({ clusters: [], nodePools: [], networks: [], subnetworks: [], routers: [], secrets: [] });
+  }, 90_000);
+
+  it('sends the GKE shape: VPC-native, Workload Identity, shielded nodes, release channel, pools with autoscaling, taints and GCP-valid labels', async () => {
+    await provider.createCluster({ ...cluster(1), network: { privateNetworking: true, cidrBlock: '10.20.0.0/20' } });
+    // What GKE received, as the emulator stored it.
+    const body = { cluster: emu.gke.clusters.get(`gke_${emu.project}_europe-west1_shop`)?.spec ?? {} };
+    expect(body.cluster).toMatchObject({
+      // REST sends enums as numbers (enum-encoding=int): REGULAR is 2, NO_SCHEDULE 1.
+      releaseChannel: { channel: expect.toBeOneOf(['REGULAR', 2]) },
+      ipAllocationPolicy: { useIpAliases: true, createSubnetwork: true, nodeIpv4CidrBlock: '10.20.0.0/20' },
+      workloadIdentityConfig: { workloadPool: `${emu.project}.svc.id.goog` },
+      shieldedNodes: { enabled: true },
+      privateClusterConfig: { enablePrivateNodes: true, masterIpv4CidrBlock: '172.16.0.0/28' },
+      resourceLabels: { team: 'payments', 'gati-dev_cluster': 'shop', 'gati-dev_managed-by': 'gati' },
+    });
+    const [pool] = body.cluster['nodePools'] as Record<string, unknown>[];
+    expect(pool).toMatchObject({
+      name: 'general',
+      config: { machineType: 'e2-standard-4', labels: { tier: 'web' }, taints: [{ key: 'dedicated', value: 'web', effect: expect.toBeOneOf(['NO_SCHEDULE', 1]) }] },
+      autoscaling: { enabled: true, totalMinNodeCount: 1, totalMaxNodeCount: 6 },
+      management: { autoRepair: true, autoUpgrade: true },
+      upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
+    });
+    for (const key of Object.keys(body.cluster['resourceLabels'] as object)) expect(key).toMatch(/^[a-z][a-z0-9_-]{0,62}$/);
+  });
+
+  it('a failure mid-way reports what exists; a second createCluster completes it', async () => {
+    await provider.createCluster(cluster(1));
+    emu.faults.addRule({ match: /^container:CreateNodePool$/, error: 'Quota', times: 1 });
+    const error = await provider.createCluster(cluster(2)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED', message: expect.stringMatching(/Insufficient regional quota[\s\S]*createCluster again[\s\S]*GKE cluster shop \(RUNNING\); node pool general \(RUNNING\)/) });
+    const info = await provider.createCluster(cluster(2));
+    expect(info.nodePools.map((p) => p.name).sort()).toEqual(['batch', 'general']);
+    expect(emu.requests({ operation: 'CreateCluster' }).filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  it('permission denied fails within seconds, not at the deadline', async () => {
+    emu.faults.addRule({ match: /^container:CreateCluster$/, error: 'PermissionDenied' });
+    const started = Date.now();
+    await expect(provider.createCluster(cluster(1), { timeoutMs: 60_000 })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('quota as a DONE operation with an error is QUOTA_EXCEEDED; the failed cluster is reported and can be deleted', async () => {
+    emu.operationFaults.addRule({ match: /^container:CreateCluster$/, error: 'Quota', times: 1 });
+    const events: ProgressEvent[] = [];
+    await expect(provider.createCluster(cluster(1), { onProgress: (e) => events.push(e) })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED', message: expect.stringContaining('Insufficient regional quota') });
+    expect(events.at(-1)).toMatchObject({ phase: 'failed' });
+    expect((await provider.getCluster('shop')).status).toBe('FAILED');
+    await provider.deleteCluster('shop');
+    expect(emu.inventory().clusters).toEqual([]);
+  });
+
+  it('a zonal cluster lives in the zone; deleting a missing cluster is NOT_FOUND', async () => {
+    const zonal = new GCPCloudProvider();
+    await zonal.initialize(providerConfig(emu, { zone: 'europe-west1-b' }));
+    try {
+      await zonal.createCluster(cluster(1));
+      expect(emu.inventory().clusters).toEqual([`gke_${emu.project}_europe-west1-b_shop`]);
+      await zonal.deleteCluster('shop');
+      await expect(zonal.deleteCluster('shop')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await zonal.close();
+    }
+  });
+});
