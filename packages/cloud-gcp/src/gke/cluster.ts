@@ -2,6 +2,7 @@ import { ensure, GatiError, ownershipTags, type ClusterConfig, type ClusterInfo,
 import type { ClusterManagerClient, protos } from '@google-cloud/container';
 import { failedOperation, grpcStatus } from '../errors/gcp-errors.js';
 import { fromLabels, toLabels } from '../labels/labels.js';
+import { PODS_RANGE, SERVICES_RANGE } from '../network/network.js';
 import type { ResolvedGcpConfig } from '../provider/config.js';
 
 type ICluster = protos.google.container.v1.ICluster;
@@ -81,9 +82,7 @@ export function nodePoolBody(config: ClusterConfig, pool: NodePoolConfig, gcp: R
 }
 
 /** The GKE cluster of a config: VPC-native, Workload Identity, shielded nodes, private nodes when asked, every pool inline (no default pool). */
-export function clusterBody(config: ClusterConfig, gcp: ResolvedGcpConfig): ICluster {
-  const net = config.network;
-  const existingSubnet = gcp.subnetwork ?? net?.subnetIds?.[0];
+export function clusterBody(config: ClusterConfig, gcp: ResolvedGcpConfig, net: { network: string; subnetwork: string }): ICluster {
   const labels = toLabels(ownershipTags(config.name, 'cluster', config.tags));
   if (gcp.deletionProtection) labels[DELETION_PROTECTION_LABEL] = 'true';
   return {
@@ -92,15 +91,14 @@ export function clusterBody(config: ClusterConfig, gcp: ResolvedGcpConfig): IClu
     initialClusterVersion: config.version,
     resourceLabels: labels,
     releaseChannel: { channel: gcp.releaseChannel },
-    ...(gcp.network ?? net?.vpcId ? { network: gcp.network ?? net?.vpcId } : {}),
-    ...(existingSubnet ? { subnetwork: existingSubnet } : {}),
-    ipAllocationPolicy: existingSubnet
-      ? { useIpAliases: true, clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' }
-      : { useIpAliases: true, createSubnetwork: true, subnetworkName: `${config.name}-nodes`, ...(net?.cidrBlock ? { nodeIpv4CidrBlock: net.cidrBlock } : {}) },
+    // VPC-native: pods and Services take their IPs from the subnetwork's secondary ranges.
+    network: net.network,
+    subnetwork: net.subnetwork,
+    ipAllocationPolicy: { useIpAliases: true, clusterSecondaryRangeName: PODS_RANGE, servicesSecondaryRangeName: SERVICES_RANGE },
     workloadIdentityConfig: { workloadPool: `${gcp.projectId}.svc.id.goog` },
     shieldedNodes: { enabled: true },
-    ...(net?.privateNetworking ? { privateClusterConfig: { enablePrivateNodes: true, masterIpv4CidrBlock: gcp.masterIpv4CidrBlock } } : {}),
-    ...(net?.availabilityZones ? { locations: net.availabilityZones } : {}),
+    ...(config.network?.privateNetworking ? { privateClusterConfig: { enablePrivateNodes: true, masterIpv4CidrBlock: gcp.masterIpv4CidrBlock } } : {}),
+    ...(config.network?.availabilityZones ? { locations: config.network.availabilityZones } : {}),
     nodePools: config.nodePools.map((p) => nodePoolBody(config, p, gcp)),
   };
 }
@@ -120,7 +118,7 @@ async function untilRunning(op: Operation, client: ClusterManagerClient, gcp: Re
 }
 
 /** Finds or creates the cluster (adopting one whose create answer was lost) and waits until it is RUNNING. */
-export async function ensureCluster(op: Operation, client: ClusterManagerClient, gcp: ResolvedGcpConfig, config: ClusterConfig): Promise<ICluster> {
+export async function ensureCluster(op: Operation, client: ClusterManagerClient, gcp: ResolvedGcpConfig, config: ClusterConfig, net: { network: string; subnetwork: string }): Promise<ICluster> {
   const what = `creating cluster ${config.name}`;
   const resource = `cluster/${config.name}`;
   await ensure<unknown>(op, {
@@ -129,7 +127,7 @@ export async function ensureCluster(op: Operation, client: ClusterManagerClient,
     find: () => op.call(`reading cluster ${config.name}`, () => readCluster(client, gcp, config.name), resource),
     create: async () => {
       op.step(resource, 'started', `creating GKE cluster ${config.name} in ${gcp.location}`);
-      const [started] = await client.createCluster({ parent: parentOf(gcp), cluster: clusterBody(config, gcp) });
+      const [started] = await client.createCluster({ parent: parentOf(gcp), cluster: clusterBody(config, gcp, net) });
       await waitOperation(op, client, gcp, started, what, resource);
       return true;
     },

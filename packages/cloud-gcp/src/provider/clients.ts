@@ -1,7 +1,9 @@
+import { GlobalOperationsClient, NetworksClient, RegionOperationsClient, RoutersClient, SubnetworksClient } from '@google-cloud/compute';
 import { ClusterManagerClient } from '@google-cloud/container';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import * as grpc from '@grpc/grpc-js';
 import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
+import type { ComputeClients } from '../network/network.js';
 import type { Endpoint, ResolvedGcpConfig } from './config.js';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof ClusterManagerClient>[0]>;
@@ -11,6 +13,7 @@ const SCOPES = ['https://www.googleapis.com/auth/cloud-platform'];
 export interface GcpClients {
   container: ClusterManagerClient;
   secrets: SecretManagerServiceClient;
+  compute: ComputeClients;
   /** Mints access tokens (kubeconfig `auth: 'token'`). */
   accessToken(): Promise<string>;
 }
@@ -68,6 +71,7 @@ export async function createClients(config: ResolvedGcpConfig, explicit: AuthCli
   return {
     container: new ClusterManagerClient(options(config.endpoints.container, config.transport, authClient)),
     secrets: new SecretManagerServiceClient(options(config.endpoints.secretManager, config.transport, authClient)),
+    compute: computeClients(config, authClient),
     accessToken: async () => {
       const { token } = await authClient.getAccessToken();
       if (!token) throw new Error('the credentials produced no access token');
@@ -76,6 +80,18 @@ export async function createClients(config: ResolvedGcpConfig, explicit: AuthCli
   };
 }
 
+/** Compute speaks REST only in the Node client (no gRPC surface). */
+function computeClients(config: ResolvedGcpConfig, authClient: AuthClient): ComputeClients {
+  const e = config.endpoints.compute;
+  const o = {
+    authClient: authClient as unknown as ClientOptions['authClient'],
+    fallback: 'rest' as const,
+    ...(e ? { apiEndpoint: e.host, port: e.port, protocol: e.protocol } : {}),
+  };
+  return { networks: new NetworksClient(o), subnetworks: new SubnetworksClient(o), routers: new RoutersClient(o), globalOperations: new GlobalOperationsClient(o), regionOperations: new RegionOperationsClient(o) };
+}
+
 export async function closeClients(clients: GcpClients): Promise<void> {
-  await Promise.allSettled([clients.container.close(), clients.secrets.close()]);
+  const c = clients.compute;
+  await Promise.allSettled([clients.container.close(), clients.secrets.close(), c.networks.close(), c.subnetworks.close(), c.routers.close(), c.globalOperations.close(), c.regionOperations.close()]);
 }

@@ -16,6 +16,10 @@ export const GcpSectionSchema = z.object({
   network: z.string().regex(NAME, 'must be a VPC network name').optional(),
   /** An existing subnetwork (name) of that network, with secondary ranges `pods` and `services`. */
   subnetwork: z.string().regex(NAME, 'must be a subnetwork name').optional(),
+  /** Secondary range of the subnetwork Gati creates, for pod IPs. Default 10.4.0.0/14. */
+  podsCidr: z.cidrv4().optional(),
+  /** Secondary range of the subnetwork Gati creates, for Service IPs. Default 10.8.0.0/20. */
+  servicesCidr: z.cidrv4().optional(),
   /** Control-plane range of a private cluster, a /28. Default 172.16.0.0/28. */
   masterIpv4CidrBlock: z.cidrv4().refine((c) => c.endsWith('/28'), 'must be a /28 range').optional(),
   /** gRPC (default) or REST/JSON; http endpoints always use REST. */
@@ -69,6 +73,8 @@ export interface ResolvedGcpConfig {
   deletionProtection: boolean;
   network?: string;
   subnetwork?: string;
+  podsCidr?: string;
+  servicesCidr?: string;
   masterIpv4CidrBlock: string;
   retryBaseDelayMs: number;
   maxRetryDelayMs: number;
@@ -121,6 +127,8 @@ export function resolveGcpConfig(parsed: z.infer<typeof GcpProviderConfigSchema>
     deletionProtection: parsed.gcp?.deletionProtection ?? false,
     ...(parsed.gcp?.network ? { network: parsed.gcp.network } : {}),
     ...(parsed.gcp?.subnetwork ? { subnetwork: parsed.gcp.subnetwork } : {}),
+    ...(parsed.gcp?.podsCidr ? { podsCidr: parsed.gcp.podsCidr } : {}),
+    ...(parsed.gcp?.servicesCidr ? { servicesCidr: parsed.gcp.servicesCidr } : {}),
     masterIpv4CidrBlock: parsed.gcp?.masterIpv4CidrBlock ?? '172.16.0.0/28',
     retryBaseDelayMs: base,
     maxRetryDelayMs: parsed.maxRetryDelayMs ?? Math.max(base, Math.min(5000, 25 * base)),

@@ -23,6 +23,8 @@ it("createCloudProvider('gcp') runs with only the lines gcloud reads, and writes
   try {
     const plan = await provider.planCluster({ name: 'quick', version: '1.33', nodePools: [{ name: 'p', instanceType: 'e2-standard-2', minNodes: 1, desiredNodes: 1, maxNodes: 2 }] });
     expect(plan.steps.map((s) => [s.kind, s.action])).toEqual([
+      ['network', 'create'],
+      ['subnetwork', 'create'],
       ['cluster', 'create'],
       ['node-pool', 'create'],
     ]);

@@ -31,6 +31,7 @@ import type { AuthClient } from 'google-auth-library';
 import { mapGcpError, redact } from '../errors/gcp-errors.js';
 import { deleteGke, ensureCluster, ensureNodePool, planGke, readCluster, toClusterInfo } from '../gke/cluster.js';
 import { gcpLoadBalancerAnnotations } from '../load-balancer/gcp-annotations.js';
+import { deleteNetwork, ensureNetwork, planNetwork } from '../network/network.js';
 import { deleteSecret, retrieveSecret, storeSecret, type SecretStoreOptions } from '../secrets/secrets.js';
 import { closeClients, createClients, type GcpClients } from './clients.js';
 import { GcpProviderConfigSchema, resolveGcpConfig, type GcpProviderConfig, type ResolvedGcpConfig } from './config.js';
@@ -74,7 +75,8 @@ export class GCPCloudProvider implements ICloudProvider {
     const { clients, config: gcp } = this.ready();
     const config = this.parseCluster(input);
     try {
-      const steps = await planGke(this.operation('planCluster', {}, QUICK_OPERATION_TIMEOUT_MS), clients.container, gcp, config);
+      const op = this.operation('planCluster', {}, QUICK_OPERATION_TIMEOUT_MS);
+      const steps = [...(await planNetwork(op, clients.compute, gcp, config)), ...(await planGke(op, clients.container, gcp, config))];
       return { provider: this.name, clusterName: config.name, steps };
     } catch (error) {
       throw mapGcpError(error, `planning cluster ${config.name}`);
@@ -89,7 +91,8 @@ export class GCPCloudProvider implements ICloudProvider {
     return job.run(
       `creating GKE cluster ${config.name} in ${gcp.location} (project ${gcp.projectId})`,
       async (p) => {
-        await p.step(() => ensureCluster(op, clients.container, gcp, config), () => `GKE cluster ${config.name} (RUNNING)`);
+        const net = await p.step(() => ensureNetwork(op, clients.compute, gcp, config), (n) => `network ${n.network}, subnetwork ${n.subnetwork}`);
+        await p.step(() => ensureCluster(op, clients.container, gcp, config, net), () => `GKE cluster ${config.name} (RUNNING)`);
         for (const pool of config.nodePools) {
           await p.step(() => ensureNodePool(op, clients.container, gcp, config, pool), () => `node pool ${pool.name} (RUNNING)`);
         }
@@ -109,7 +112,9 @@ export class GCPCloudProvider implements ICloudProvider {
     try {
       await this.deleteLoadBalancersOf(op, name);
       const had = await deleteGke(op, clients.container, gcp, name);
-      if (!had) throw new GatiError('NOT_FOUND', `Cluster "${name}" does not exist in ${gcp.location} of project ${gcp.projectId}.`, { provider: 'gcp' });
+      // The router, subnetwork and network Gati made for it (by their description); a user's own are left alone.
+      const removed = await deleteNetwork(op, clients.compute, gcp, name);
+      if (!had && removed.length === 0) throw new GatiError('NOT_FOUND', `Cluster "${name}" does not exist in ${gcp.location} of project ${gcp.projectId}.`, { provider: 'gcp' });
       op.step(top, 'succeeded', `cluster ${name} deleted`);
     } catch (error) {
       const mapped = mapGcpError(error, `deleting cluster ${name}`);

@@ -36,14 +36,16 @@ describe('GKE provisioning under real-world failures', () => {
     expect(emu.inventory()).toEqual({
       clusters: [`gke_${emu.project}_europe-west1_shop`],
       nodePools: expect.arrayContaining([expect.stringMatching(/general$/), expect.stringMatching(/batch$/)]),
-      networks: [],
-      subnetworks: [],
+      // Exactly one of each piece of the network Gati made for it: no lost answer made a duplicate.
+      networks: [`projects/${emu.project}/global/networks/shop-vpc`],
+      subnetworks: [`projects/${emu.project}/regions/europe-west1/subnetworks/shop-nodes`],
       routers: [],
       secrets: [],
     });
     expect(emu.inventory().nodePools).toHaveLength(2);
-    // Seed 2 throttles reads and fails the CreateCluster call itself: the retry must adopt, not duplicate.
-    expect(emu.requests({ operation: 'CreateCluster' }).map((r) => r.status)).toContain(503);
+    // The seed fails some create calls themselves (after the work was done, for lost responses): the retry must adopt, not duplicate.
+    const creates = ['InsertNetwork', 'InsertSubnetwork', 'CreateCluster'].flatMap((operation) => emu.requests({ operation }).map((r) => r.status));
+    expect(creates.filter((status) => status >= 500).length).toBeGreaterThan(0);
     expect(emu.requests().filter((r) => r.status === 429 || r.status >= 500).length).toBeGreaterThan(3);
     await provider.deleteCluster('shop', { timeoutMs: 60_000 });
     expect(emu.inventory()).toEqual({ clusters: [], nodePools: [], networks: [], subnetworks: [], routers: [], secrets: [] });
@@ -56,12 +58,16 @@ describe('GKE provisioning under real-world failures', () => {
     expect(body.cluster).toMatchObject({
       // REST sends enums as numbers (enum-encoding=int): REGULAR is 2, NO_SCHEDULE 1.
       releaseChannel: { channel: expect.toBeOneOf(['REGULAR', 2]) },
-      ipAllocationPolicy: { useIpAliases: true, createSubnetwork: true, nodeIpv4CidrBlock: '10.20.0.0/20' },
+      network: 'shop-vpc',
+      subnetwork: 'shop-nodes',
+      ipAllocationPolicy: { useIpAliases: true, clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' },
       workloadIdentityConfig: { workloadPool: `${emu.project}.svc.id.goog` },
       shieldedNodes: { enabled: true },
       privateClusterConfig: { enablePrivateNodes: true, masterIpv4CidrBlock: '172.16.0.0/28' },
       resourceLabels: { team: 'payments', 'gati-dev_cluster': 'shop', 'gati-dev_managed-by': 'gati' },
     });
+    // Private nodes have no external IPs: a Cloud Router with NAT gives them egress.
+    expect(emu.inventory().routers).toEqual([`projects/${emu.project}/regions/europe-west1/routers/shop-router`]);
     const [pool] = body.cluster['nodePools'] as Record<string, unknown>[];
     expect(pool).toMatchObject({
       name: 'general',
