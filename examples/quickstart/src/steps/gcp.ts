@@ -87,7 +87,7 @@ export async function runGcpStep(print: Printer): Promise<void> {
 
     await provider.deleteLoadBalancer({ clusterName: cluster.name, name: 'shop-web-lb', namespace: 'shop' });
     await provider.deleteCluster(cluster.name, { onProgress, timeoutMs: real ? 45 * 60_000 : 60_000 });
-    print.ok('deleted the load balancer, node pools and cluster');
+    print.ok('deleted the load balancer, node pools, cluster, subnetwork and VPC network');
     if (emulator) {
       const left = Object.entries(emulator.inventory()).filter(([, v]) => v.length > 0);
       if (left.length === 0) print.ok('the emulator holds nothing any more');

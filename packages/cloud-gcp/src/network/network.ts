@@ -129,9 +129,10 @@ function started(result: unknown): IOperation | undefined {
 export async function ensureNetwork(op: Operation, c: ComputeClients, gcp: ResolvedGcpConfig, config: ClusterConfig): Promise<{ network: string; subnetwork: string }> {
   const project = gcp.projectId;
   const region = gcp.region;
-  if (gcp.network || gcp.subnetwork) {
-    const network = gcp.network ?? 'default';
-    const subnetwork = gcp.subnetwork ?? network;
+  const existing = { network: gcp.network ?? config.network?.vpcId, subnetwork: gcp.subnetwork ?? config.network?.subnetIds?.[0] };
+  if (existing.network || existing.subnetwork) {
+    const network = existing.network ?? 'default';
+    const subnetwork = existing.subnetwork ?? network;
     const found = await op.call(`reading subnetwork ${subnetwork}`, () => read(() => c.subnetworks.get({ project, region, subnetwork })), `subnetwork/${subnetwork}`);
     if (!found) throw new GatiError('INVALID_CONFIG', `Subnetwork "${subnetwork}" does not exist in ${region} of project ${project}.`, { provider: 'gcp', details: { issues: [{ path: 'gcp.subnetwork', message: 'does not exist', code: 'custom' }] } });
     const names = new Set((found.secondaryIpRanges ?? []).map((r) => r.rangeName));
@@ -231,8 +232,9 @@ export async function deleteNetwork(op: Operation, c: ComputeClients, gcp: Resol
 
 /** What createCluster would do with the network. */
 export async function planNetwork(op: Operation, c: ComputeClients, gcp: ResolvedGcpConfig, config: ClusterConfig): Promise<PlanStep[]> {
-  if (gcp.network || gcp.subnetwork) {
-    return [{ kind: 'network', name: gcp.subnetwork ?? gcp.network ?? 'default', action: 'exists', detail: 'existing network, checked before the cluster is created' }];
+  const existing = gcp.subnetwork ?? config.network?.subnetIds?.[0] ?? gcp.network ?? config.network?.vpcId;
+  if (existing) {
+    return [{ kind: 'network', name: existing, action: 'exists', detail: 'existing network, checked before the cluster is created' }];
   }
   const n = networkNames(config.name);
   const ranges = subnetworkRanges(config, gcp);
