@@ -22,7 +22,7 @@ async function lifecycle(label: string, faults: { throttleRate: number; serverEr
   for (let r = 0; r < 5; r++) {
     const emu = await GcpEmulator.start({ timings: { clusterCreateMs: 100, clusterDeleteMs: 50, nodePoolCreateMs: 80, nodePoolDeleteMs: 40 }, ...(faults ? { faults: { seed: r + 1, ...faults } } : {}) });
     const provider = new GCPCloudProvider();
-    await provider.initialize({ projectId: emu.project, region: 'europe-west1', endpoints: { container: emu.endpoint, secretManager: emu.endpoint }, authClient: tokenClient(emu.accessToken), pollIntervalMs: 20, maxPollIntervalMs: 100, retryBaseDelayMs: 5 });
+    await provider.initialize({ projectId: emu.project, region: 'europe-west1', endpoints: { container: emu.endpoint, secretManager: emu.endpoint, compute: emu.endpoint }, authClient: tokenClient(emu.accessToken), pollIntervalMs: 20, maxPollIntervalMs: 100, retryBaseDelayMs: 5 });
     const t = performance.now();
     await provider.createCluster({ name: 'bench', version: '1.33', nodePools: [{ name: 'a', instanceType: 'e2-standard-2', minNodes: 1, desiredNodes: 1, maxNodes: 2 }, { name: 'b', instanceType: 'e2-standard-2', minNodes: 1, desiredNodes: 1, maxNodes: 2 }] });
     await provider.deleteCluster('bench');
@@ -37,7 +37,7 @@ async function lifecycle(label: string, faults: { throttleRate: number; serverEr
 async function tokens(): Promise<void> {
   const emu = await GcpEmulator.start();
   const provider = new GCPCloudProvider();
-  await provider.initialize({ projectId: emu.project, region: 'europe-west1', endpoints: { container: emu.endpoint }, authClient: tokenClient(emu.accessToken) });
+  await provider.initialize({ projectId: emu.project, region: 'europe-west1', endpoints: { container: emu.endpoint, secretManager: emu.endpoint, compute: emu.endpoint }, authClient: tokenClient(emu.accessToken) });
   const runs: number[] = [];
   for (let r = 0; r < 7; r++) {
     const t = performance.now();
