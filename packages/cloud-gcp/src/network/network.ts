@@ -5,6 +5,9 @@ import type { ResolvedGcpConfig } from '../provider/config.js';
 
 type IOperation = protos.google.cloud.compute.v1.IOperation;
 
+/** `Operation.Status.DONE` of compute v1 (protos/google/cloud/compute/v1/compute.proto). */
+const OPERATION_DONE = 2104194;
+
 /** The compute clients the network steps use. */
 export interface ComputeClients {
   networks: NetworksClient;
@@ -101,7 +104,8 @@ async function waitCompute(op: Operation, c: ComputeClients, gcp: ResolvedGcpCon
     const [o]: [IOperation, ...unknown[]] = started?.region
       ? await c.regionOperations.get({ project: gcp.projectId, region: gcp.region, operation })
       : await c.globalOperations.get({ project: gcp.projectId, operation });
-    if (String(o.status) === 'DONE') {
+    // A name once gax decodes it; the raw number when a response skips that decoding (REST asks for enum-encoding=int).
+    if (String(o.status) === 'DONE' || Number(o.status) === OPERATION_DONE) {
       const errors = o.error?.errors ?? [];
       if (errors.length > 0) {
         const first = errors[0]!;
