@@ -49,6 +49,7 @@ export type {
 export { invalidConfigError, parseConfig, validateWithSchema } from './config/validate.js';
 export { VALIDATION_LIMITS, capIssues, inspectInput, type ValidationLimits } from './config/limits.js';
 export { BaseProviderConfigSchema, type BaseProviderConfig, type ICloudProvider, type KubeconfigOptions } from './provider/cloud-provider.js';
+export { ManagedCloudProvider, QUICK_OPERATION_TIMEOUT_MS, type LoadBalancing, type ProviderSlots, type ProviderTimings } from './provider/managed-provider.js';
 export { renderKubeconfig, type KubeconfigSpec, type KubeconfigUser } from './kubeconfig/kubeconfig.js';
 export {
   BUILTIN_PROVIDER_PACKAGES,

@@ -28,4 +28,5 @@ export {
   type KubeClientFactory,
   type LoadBalancerOptions,
 } from './load-balancer/load-balancer.js';
+export { kubernetesLoadBalancing, type ProviderLoadBalancingOptions } from './load-balancer/provider-load-balancing.js';
 export { LOAD_BALANCER_LABEL, loadBalancerBackendService, loadBalancerIngress, loadBalancerObjects, loadBalancerService } from './load-balancer/manifests.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ClusterConfigSchema } from '@gati-framework/core';
 import { agentPoolSpec, managedClusterSpec } from './cluster-spec.js';
 import { clusterStatus } from './cluster.js';
-import { agentPoolName, checkPoolNames } from './pool-names.js';
+import { agentPoolName, poolNameIssues } from './pool-names.js';
+import { AzureCloudProvider } from '../provider/azure-provider.js';
 
 const config = ClusterConfigSchema.parse({
   name: 'shop',
@@ -36,11 +37,12 @@ describe('AKS mapping', () => {
     expect(agentPoolSpec(config, config.nodePools[0]!, 'westeurope', '/s')).toMatchObject({ enableAutoScaling: false, count: 2 });
   });
 
-  it('pool names follow AKS rules; clashes are INVALID_CONFIG with the pool path', () => {
+  it('pool names follow AKS rules; clashes are issues with the pool path, and validateConfig reports them', async () => {
     expect(agentPoolName('batch-jobs-for-tonight')).toBe('batchjobsfor');
     const clash = ClusterConfigSchema.parse({ ...config, nodePools: [config.nodePools[0], { ...config.nodePools[0], name: 'gen-eral' }] });
-    expect(() => checkPoolNames(clash)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', details: { issues: [expect.objectContaining({ path: 'nodePools.1.name' })] } }));
+    expect(poolNameIssues(clash)).toEqual([expect.objectContaining({ path: 'nodePools.1.name' })]);
     const system = ClusterConfigSchema.parse({ ...config, nodePools: [{ ...config.nodePools[0], name: 'system' }] });
-    expect(() => checkPoolNames(system)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+    expect(await new AzureCloudProvider().validateConfig(clash)).toMatchObject({ valid: false, errors: [expect.objectContaining({ path: 'nodePools.1.name' })] });
+    expect(poolNameIssues(system)).toEqual([expect.objectContaining({ path: 'nodePools.0.name', message: expect.stringContaining('system') })]);
   });
 });

@@ -1,4 +1,4 @@
-import { GatiError, type ClusterConfig } from '@gati-framework/core';
+import type { ClusterConfig, ValidationIssue } from '@gati-framework/core';
 
 /** The system pool Gati adds to every cluster (mode System, tainted CriticalAddonsOnly). */
 export const SYSTEM_POOL = 'system';
@@ -12,9 +12,10 @@ export function agentPoolName(poolName: string): string {
   return poolName.replace(/-/g, '').slice(0, 12);
 }
 
-export function checkPoolNames(config: ClusterConfig): void {
+/** Pools whose AKS names clash with each other or with the system pool, as validation issues with their paths. */
+export function poolNameIssues(config: ClusterConfig): ValidationIssue[] {
   const seen = new Map<string, number>();
-  const issues: { path: string; message: string; code: string }[] = [];
+  const issues: ValidationIssue[] = [];
   config.nodePools.forEach((pool, i) => {
     const name = agentPoolName(pool.name);
     const other = seen.get(name);
@@ -22,7 +23,5 @@ export function checkPoolNames(config: ClusterConfig): void {
     else if (other !== undefined) issues.push({ path: `nodePools.${i}.name`, message: `"${pool.name}" and "${config.nodePools[other]?.name}" both map to the AKS pool name "${name}" (letters and digits, 12 at most)`, code: 'custom' });
     seen.set(name, i);
   });
-  if (issues.length > 0) {
-    throw new GatiError('INVALID_CONFIG', `cluster config is invalid for AKS: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`, { provider: 'azure', details: { issues } });
-  }
+  return issues;
 }
