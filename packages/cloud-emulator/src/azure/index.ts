@@ -7,4 +7,4 @@ export { MAX_SECRET_VALUE_BYTES } from './secret-store.js';
 export { quotaMessage, renderAzureFault, type AzureFaultTarget } from './faults.js';
 export { AzureApiError } from './wire.js';
 export { FaultInjector, type FaultDecision, type FaultOptions, type FaultRule } from '../common/faults.js';
-export { azureEmulatorModule } from './module.js';
+export { azureEmulatorModule, azureEnv } from './module.js';

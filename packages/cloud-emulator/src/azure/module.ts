@@ -1,4 +1,5 @@
 import { intFlag, type EmulatorModule } from '../common/module.js';
+import type { AzureEmulator } from './server.js';
 
 /**
  * The Azure emulator (Resource Manager with AKS, Entra ID's token endpoint, Key Vault secrets) as a
@@ -44,17 +45,27 @@ export const azureEmulatorModule: EmulatorModule = {
         { name: 'azure keyvault', url: emulator.vaultUrl() },
         { name: 'azure subscr.', url: emulator.subscriptionId },
       ],
-      env: (files) => ({
-        AZURE_SUBSCRIPTION_ID: emulator.subscriptionId,
-        AZURE_TENANT_ID: emulator.tenantId,
-        AZURE_CLIENT_ID: emulator.clientId,
-        AZURE_CLIENT_SECRET: emulator.clientSecret,
-        AZURE_AUTHORITY_HOST: emulator.authorityHost,
-        AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
-        AZURE_KEYVAULT_URL: emulator.vaultUrl(),
-        ...(files.ca ? { NODE_EXTRA_CA_CERTS: files.ca } : {}),
-      }),
+      env: (files) => azureEnv(emulator, files.ca),
       close: () => emulator.close(),
     };
   },
 };
+
+/**
+ * The variables @azure/identity, the Azure CLI's endpoints and the Gati provider read to use the
+ * emulator: the service principal, the authority, Resource Manager, the vault, and the CA file
+ * (the only trust MSAL takes; Node reads NODE_EXTRA_CA_CERTS at start-up, so it reaches a process
+ * started after these lines are set).
+ */
+export function azureEnv(emulator: Pick<AzureEmulator, 'subscriptionId' | 'tenantId' | 'clientId' | 'clientSecret' | 'authorityHost' | 'armEndpoint' | 'vaultUrl'>, caFile?: string): Record<string, string> {
+  return {
+    AZURE_SUBSCRIPTION_ID: emulator.subscriptionId,
+    AZURE_TENANT_ID: emulator.tenantId,
+    AZURE_CLIENT_ID: emulator.clientId,
+    AZURE_CLIENT_SECRET: emulator.clientSecret,
+    AZURE_AUTHORITY_HOST: emulator.authorityHost,
+    AZURE_RESOURCE_MANAGER_ENDPOINT: emulator.armEndpoint,
+    AZURE_KEYVAULT_URL: emulator.vaultUrl(),
+    ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
+  };
+}

@@ -77,10 +77,10 @@ export class GCPCloudProvider extends ManagedCloudProvider<GcpSettings, GcpClien
 
   protected async provision(p: Provisioning, op: Operation, config: ClusterConfig, gcp: GcpSettings): Promise<ClusterInfo> {
     const { clients } = this.ready();
-    const net = await p.step(() => ensureNetwork(op, clients.compute, gcp, config), (n) => `network ${n.network}, subnetwork ${n.subnetwork}`);
-    await p.step(() => ensureCluster(op, clients.container, gcp, config, net), () => `GKE cluster ${config.name} (RUNNING)`);
+    const net = await p.step(() => ensureNetwork(op, clients.compute, gcp, config), (n) => `network ${n.network}, subnetwork ${n.subnetwork}`, (n) => `network/${n.network}`);
+    await p.step(() => ensureCluster(op, clients.container, gcp, config, net), () => `GKE cluster ${config.name} (RUNNING)`, `gke-cluster/${config.name}`);
     for (const pool of config.nodePools) {
-      await p.step(() => ensureNodePool(op, clients.container, gcp, config, pool), () => `node pool ${pool.name} (RUNNING)`);
+      await p.step(() => ensureNodePool(op, clients.container, gcp, config, pool), () => `node pool ${pool.name} (RUNNING)`, `node-pool/${config.name}/${pool.name}`);
     }
     const cluster = await op.call(`reading cluster ${config.name}`, () => readCluster(clients.container, gcp, config.name));
     if (!cluster) throw new GatiError('NOT_FOUND', `Cluster ${config.name} disappeared after it was created.`, { provider: 'gcp' });

@@ -199,6 +199,23 @@ describe('Provisioning', () => {
     ]);
   });
 
+  it('a step given a resource reports it succeeded with its description; one without reports nothing', async () => {
+    const events: ProgressEvent[] = [];
+    const job = new Provisioning(op({}, events), { resource: 'cluster/shop', what: 'creating cluster shop', resume: 'again' });
+    await job.run('creating shop', async (p) => {
+      await p.step(async () => 'net-1', (id) => `network ${id}`, (id) => `network/${id}`);
+      await p.step(async () => 'pool', () => 'node pool general', 'node-pool/shop/general');
+      await p.step(async () => 'quiet', () => 'not reported');
+      return 3;
+    }, () => 'done');
+    expect(events.filter((e) => e.phase === 'succeeded').map((e) => [e.resource, e.message])).toEqual([
+      ['network/net-1', 'network net-1'],
+      ['node-pool/shop/general', 'node pool general'],
+      ['cluster/shop', 'done'],
+    ]);
+    expect(job.created).toEqual(['network net-1', 'node pool general', 'not reported']);
+  });
+
   it('says "Nothing was created." when the first step fails, keeping the cause\'s code and retryable flag', async () => {
     const error = await steps(fakeCloud(), op(), 'role').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'QUOTA_EXCEEDED', message: /\nNothing was created\.$/, details: { created: [] } });

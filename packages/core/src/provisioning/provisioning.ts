@@ -36,10 +36,15 @@ export class Provisioning {
     this.done.push(description);
   }
 
-  /** Runs one step and records `describe(value)` once it succeeded. */
-  async step<T>(run: () => Promise<T>, describe: (value: T) => string): Promise<T> {
+  /**
+   * Runs one step and records `describe(value)` once it succeeded; with `resource`, also reports
+   * it as that resource's `succeeded` progress event (for steps whose own code reports none).
+   */
+  async step<T>(run: () => Promise<T>, describe: (value: T) => string, resource?: string | ((value: T) => string)): Promise<T> {
     const value = await run();
-    this.record(describe(value));
+    const description = describe(value);
+    this.record(description);
+    if (resource !== undefined) this.op.step(typeof resource === 'function' ? resource(value) : resource, 'succeeded', description);
     return value;
   }
 
