@@ -72,6 +72,16 @@ describe('Key Vault secrets', () => {
     await expectGatiError(provider.deleteSecret('never'), 'NOT_FOUND');
   });
 
+  it("a recovery window is refused before any call: the vault's retention applies, not one per secret", async () => {
+    await provider.storeSecret({ name: 'kept', values: { k: '1' } });
+    const before = emu.requests().length;
+    const error = await expectGatiError(provider.deleteSecret('kept', { recoveryWindowDays: 7 }), 'INVALID_CONFIG');
+    expect(error.message).toMatch(/retention period/);
+    expect(error.details).toMatchObject({ issues: [{ path: 'recoveryWindowDays' }] });
+    expect(emu.requests().length).toBe(before);
+    expect(await provider.retrieveSecret('kept')).toEqual({ k: '1' });
+  });
+
   it('without a vault URL, secrets are INVALID_CONFIG naming keyVaultUrl', async () => {
     const p = new AzureCloudProvider();
     const config = providerConfig(emu);

@@ -66,6 +66,13 @@ export async function retrieveSecret(op: Operation, client: SecretClient, name: 
 
 /** Soft delete (recoverable for the vault's retention period); `force` also purges. An absent name is NOT_FOUND. */
 export async function deleteSecret(op: Operation, client: SecretClient, name: string, options: DeleteSecretOptions, s: VaultSettings): Promise<void> {
+  if (options.recoveryWindowDays !== undefined) {
+    // Silently deleting with another window than asked would lose (or keep) a secret against the caller's intent.
+    throw new GatiError('INVALID_CONFIG', "Key Vault keeps a deleted secret for its vault's retention period (softDeleteRetentionInDays, 7-90 days, set when the vault is created), not per secret: call deleteSecret without recoveryWindowDays, or with force to purge at once.", {
+      provider: 'azure',
+      details: { issues: [{ path: 'recoveryWindowDays', message: "not supported on Azure: the vault's retention applies", code: 'custom' }] },
+    });
+  }
   const vaultName = toVaultSecretName(name);
   let alreadyDeleted = false;
   await op.call(`deleting secret ${name}`, async () => {
