@@ -8,6 +8,7 @@ import type { AwsEmulator } from '@gati-framework/cloud-emulator/aws';
 import type { ProgressEvent } from '@gati-framework/core';
 import { expectGatiError } from '@gati-framework/core/testing';
 import { KubeClient } from '@gati-framework/kubernetes';
+import { describeKubernetesContract } from '@gati-framework/kubernetes/testing';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWSCloudProvider, mintEksToken } from '../index.js';
@@ -75,16 +76,7 @@ describe('EKS clusters expose a Kubernetes API that accepts only their own token
     expect(await apiStatus(server, ca, forged.token)).toBe(401);
   });
 
-  it.skipIf(!hasKubectl)('stock kubectl applies and reads objects with the token kubeconfig, and is refused with another cluster’s token', async () => {
-    const file = join(dir, 'kubeconfig-a');
-    writeFileSync(file, await provider.getKubeconfig('kube-a', { auth: 'token' }), { mode: 0o600 });
-    const manifest = join(dir, 'cm.yaml');
-    writeFileSync(manifest, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop-settings\n  namespace: default\ndata:\n  mode: production\n');
-    await run('kubectl', ['--kubeconfig', file, 'apply', '--server-side', '-f', manifest]);
-    const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', 'configmap', 'shop-settings', '-o', 'json']);
-    expect((JSON.parse(stdout) as { data: Record<string, string> }).data).toEqual({ mode: 'production' });
-    expect(emu.kubernetes?.api('kube-b')?.getObject('ConfigMap', 'default', 'shop-settings')).toBeUndefined();
-
+  it.skipIf(!hasKubectl)('stock kubectl is refused with another cluster’s token', async () => {
     const wrong = parse(await provider.getKubeconfig('kube-a', { auth: 'token' })) as { users: { user: { token: string } }[] };
     const first = wrong.users[0];
     if (first) first.user.token = (await provider.getToken('kube-b')).token;
@@ -96,14 +88,6 @@ describe('EKS clusters expose a Kubernetes API that accepts only their own token
 });
 
 describe('@gati-framework/kubernetes and load balancers on an EKS cluster', () => {
-  it('KubeClient with the minted-token kubeconfig applies and reads objects', async () => {
-    const kube = KubeClient.fromKubeconfig(await provider.getKubeconfig('kube-a', { auth: 'token' }));
-    const [result] = await kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'via-gati', namespace: 'default' }, data: { answer: '42' } }]);
-    expect(result?.action).toBe('created');
-    const got = await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'via-gati', namespace: 'default' });
-    expect(got?.['data']).toEqual({ answer: '42' });
-  });
-
   it('application: an ALB Ingress (class alb, scheme, ip targets, health check, TLS redirect) and its address', async () => {
     const events: ProgressEvent[] = [];
     const info = await provider.createLoadBalancer(
@@ -182,4 +166,13 @@ describe('@gati-framework/kubernetes and load balancers on an EKS cluster', () =
     expect(emu.kubernetes?.api('kube-a')).toBeUndefined();
     expect(server).toBeDefined();
   });
+});
+
+describeKubernetesContract({
+  provider: () => provider,
+  clusterConfig: (name) => ({ name, version: '1.31', nodePools: pools }),
+  execCommand: 'aws',
+  networkAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/readyz' },
+  application: { ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', 'alb.ingress.kubernetes.io/healthcheck-path': '/readyz' } },
+  inventory: () => emu.inventory(),
 });

@@ -77,7 +77,7 @@ describe('Key Vault secrets', () => {
     const before = emu.requests().length;
     const error = await expectGatiError(provider.deleteSecret('kept', { recoveryWindowDays: 7 }), 'INVALID_CONFIG');
     expect(error.message).toMatch(/retention period/);
-    expect(error.details).toMatchObject({ issues: [{ path: 'recoveryWindowDays' }] });
+    expect(error).toMatchObject({ details: { issues: [{ path: 'recoveryWindowDays' }] } });
     expect(emu.requests().length).toBe(before);
     expect(await provider.retrieveSecret('kept')).toEqual({ k: '1' });
   });
