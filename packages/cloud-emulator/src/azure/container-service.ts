@@ -60,7 +60,8 @@ export function clusterJson(state: ArmState, key: string, c: ManagedClusterRecor
   const provisioningState = provisioningStateOf(state.managedClusters, key, c);
   const p = c.properties;
   const oidc = isObject(p['oidcIssuerProfile']) ? p['oidcIssuerProfile'] : undefined;
-  const identity = c.identity && String(c.identity['type']).toLowerCase() === 'systemassigned' ? { ...c.identity, principalId: uuidFrom(`${key}/principal`), tenantId: state.tenantId } : c.identity;
+  const identity = c.identity ? identityOf(state, key, c.identity) : undefined;
+  const aad = isObject(p['aadProfile']) && p['aadProfile']['managed'] === true ? { aadProfile: { adminGroupObjectIDs: null, ...p['aadProfile'], tenantID: p['aadProfile']['tenantID'] ?? state.tenantId } } : {};
   const network = isObject(p['networkProfile']) ? p['networkProfile'] : {};
   const nodeResourceGroup = typeof p['nodeResourceGroup'] === 'string' ? p['nodeResourceGroup'] : `MC_${c.resourceGroup}_${c.name}_${c.location}`;
   return {
@@ -73,7 +74,11 @@ export function clusterJson(state: ArmState, key: string, c: ManagedClusterRecor
     ...(c.sku ? { sku: c.sku } : { sku: { name: 'Base', tier: 'Free' } }),
     ...(identity ? { identity } : {}),
     properties: {
+      // AKS defaults: Kubernetes RBAC on; a managed-identity cluster reports its service principal as "msi".
+      enableRBAC: true,
+      servicePrincipalProfile: { clientId: 'msi' },
       ...p,
+      ...aad,
       provisioningState,
       powerState: { code: c.powerState },
       kubernetesVersion: requestedVersion(p),
@@ -93,6 +98,18 @@ export function clusterJson(state: ArmState, key: string, c: ManagedClusterRecor
       ...(c.failure && provisioningState === 'Failed' ? { status: { provisioningError: c.failure } } : {}),
     },
   };
+}
+
+/**
+ * The identity as AKS reports it: a system-assigned one gets its principal and tenant, each
+ * user-assigned one its client and principal ids (stable per cluster and identity).
+ */
+function identityOf(state: ArmState, key: string, identity: Json): Json {
+  const type = String(identity['type']).toLowerCase();
+  const system = type.includes('systemassigned') ? { principalId: uuidFrom(`${key}/principal`), tenantId: state.tenantId } : {};
+  const assigned = isObject(identity['userAssignedIdentities']) ? identity['userAssignedIdentities'] : undefined;
+  const users = assigned ? { userAssignedIdentities: Object.fromEntries(Object.keys(assigned).map((id) => [id, { clientId: uuidFrom(`${key}/${id}/client`), principalId: uuidFrom(`${key}/${id}/principal`) }])) } : {};
+  return { ...identity, ...system, ...users };
 }
 
 function withoutSecrets(properties: Json): Json {

@@ -88,9 +88,9 @@ function expectDeleteOperation(exchanges: Exchange[], del: Exchange): void {
   expect(polls.every((p) => p.status === 204 || (p.status === 202 && typeof p.headers['location'] === 'string'))).toBe(true);
 }
 
-/** The create example as the SDK model: the JSON fixture holds `until` as text, the SDK wants a Date. */
-function clusterRequest(): ManagedCluster {
-  const request = structuredClone(example('managedClusterCreate').request) as unknown as ManagedCluster;
+/** A create example as the SDK model: the JSON fixture holds `until` as text, the SDK wants a Date. */
+function clusterRequest(key = 'managedClusterCreate'): ManagedCluster {
+  const request = structuredClone(example(key).request) as unknown as ManagedCluster;
   const override = request.upgradeSettings?.overrideSettings as { until?: unknown } | undefined;
   if (override && typeof override.until === 'string') override.until = new Date(override.until);
   return request;
@@ -184,6 +184,31 @@ describe('Azure emulator answers like the published REST examples (azure-rest-ap
     expect(cluster.agentPoolProfiles?.[0]).toMatchObject({ name: 'nodepool1', mode: 'System', availabilityZones: ['1', '2', '3'], upgradeSettings: { maxSurge: '33%' }, nodeImageVersion: expect.any(String), eTag: expect.any(String) });
     expect(cluster.servicePrincipalProfile?.secret).toBeUndefined();
     expect(cluster.windowsProfile?.adminPassword).toBeUndefined();
+  });
+
+  it('managed cluster: the Entra ID, security profile and user-assigned identity create examples', async () => {
+    const create = async (key: string, name: string): Promise<ManagedCluster> => {
+      drain();
+      const done = await aks.managedClusters.createOrUpdate(RG, name, clusterRequest(key), fast).pollUntilDone();
+      const wire = drain();
+      const put = first(wire, 'PUT', new RegExp(`/managedClusters/${name}$`));
+      expectLikeExample(key, put);
+      expectAsyncOperation(wire, put, 'Succeeded');
+      return done;
+    };
+    const aad = await create('managedClusterCreateAad', 'aadcluster');
+    expect(aad.aadProfile).toMatchObject({ managed: true, enableAzureRbac: true, tenantID: emulator.tenantId });
+
+    const secure = await create('managedClusterCreateSecurityProfile', 'securecluster');
+    expect(secure.identity).toMatchObject({ type: 'SystemAssigned', principalId: expect.stringMatching(/^[-0-9a-f]{36}$/), tenantId: emulator.tenantId });
+    expect(secure.oidcIssuerProfile?.issuerURL).toMatch(/^https:\/\/eastus\.oic\.prod-aks\.azure\.com\/.+\/$/);
+    expect(secure.securityProfile?.workloadIdentity?.enabled).toBe(true);
+    expect(secure.servicePrincipalProfile?.clientId).toBe('msi');
+
+    const uai = await create('managedClusterCreateUserAssigned', 'uaicluster');
+    const assigned = Object.values(uai.identity?.userAssignedIdentities ?? {});
+    expect(assigned).toEqual([{ clientId: expect.stringMatching(/^[-0-9a-f]{36}$/), principalId: expect.stringMatching(/^[-0-9a-f]{36}$/) }]);
+    expect(uai.agentPoolProfiles?.[0]?.scaleDownMode).toBe('Deallocate');
   });
 
   it('agent pool: create (201) as AgentPoolsCreate_Ephemeral, list as AgentPoolsList; the network now shows the pool in its subnet', async () => {

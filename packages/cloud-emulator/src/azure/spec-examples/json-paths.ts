@@ -2,7 +2,9 @@
  * Field paths of JSON documents, for comparing the emulator's answers with Microsoft's published
  * examples (azure-rest-api-specs). A path names object keys joined by `.`; `[]` after a key
  * stands for every element of that array: `properties.agentPoolProfiles[].vmSize`,
- * `properties.networkProfile.ipFamilies[]`. Test support only: no library code uses it.
+ * `properties.networkProfile.ipFamilies[]`; `{}` for every value of a map keyed by resource ids
+ * (a key holding `/` or `.`), e.g. `identity.userAssignedIdentities.{}.principalId`. Test support
+ * only: no library code uses it.
  */
 
 export type JsonType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
@@ -20,7 +22,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Every leaf path of a document with its type; empty objects and arrays are leaves too. */
 export function pathsOf(doc: unknown, prefix = '', out: Record<string, JsonType> = {}): Record<string, JsonType> {
   if (isRecord(doc) && Object.keys(doc).length > 0) {
-    for (const [key, value] of Object.entries(doc)) pathsOf(value, prefix === '' ? key : `${prefix}.${key}`, out);
+    for (const [key, value] of Object.entries(doc)) {
+      const segment = /[./]/.test(key) ? '{}' : key;
+      pathsOf(value, prefix === '' ? segment : `${prefix}.${segment}`, out);
+    }
   } else if (Array.isArray(doc) && doc.length > 0) {
     for (const item of doc) pathsOf(item, `${prefix}[]`, out);
   } else {
@@ -38,7 +43,8 @@ function valuesAt(doc: unknown, path: string): unknown[] {
   for (const part of path.split('.')) {
     const iterate = part.endsWith('[]');
     const key = iterate ? part.slice(0, -2) : part;
-    if (key !== '') nodes = nodes.map((n) => (isRecord(n) && key in n ? n[key] : MISSING));
+    if (key === '{}') nodes = nodes.flatMap((n) => (isRecord(n) ? Object.values(n) : [MISSING]));
+    else if (key !== '') nodes = nodes.map((n) => (isRecord(n) && key in n ? n[key] : MISSING));
     if (iterate) nodes = nodes.flatMap((n) => (Array.isArray(n) ? n : [MISSING]));
   }
   return nodes;
