@@ -44,11 +44,12 @@ function example(key: string): SpecExample {
   return entry;
 }
 
-/** The exchanges since the last call, matching a method and path; clears the log. */
+/** The exchanges captured since the last call (the log starts empty again). */
 function drain(): Exchange[] {
   return log.splice(0, log.length);
 }
 
+/** The first exchange of a method on a path (matched against the URL path). */
 function first(exchanges: Exchange[], method: string, path: RegExp): Exchange {
   const found = exchanges.find((e) => e.method === method && path.test(e.url.pathname));
   if (!found) throw new Error(`no ${method} ${String(path)} among ${exchanges.map((e) => `${e.method} ${e.url.pathname}`).join(', ')}`);
