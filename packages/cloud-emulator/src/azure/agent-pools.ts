@@ -45,12 +45,13 @@ export function poolJson(state: ArmState, key: string, pool: AgentPoolRecord): J
   const provisioningState = provisioningStateOf(state.agentPools, key, pool);
   const cluster = state.managedClusters.get(pool.clusterKey);
   const p = pool.properties;
-  const version = typeof p['orchestratorVersion'] === 'string' ? p['orchestratorVersion'] : typeof cluster?.properties['kubernetesVersion'] === 'string' ? cluster.properties['kubernetesVersion'] : '1.33';
+  // Absent or empty (the published examples send "") means the cluster's version, as in AKS.
+  const asked = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const version = asked(p['orchestratorVersion']) ?? asked(cluster?.properties['kubernetesVersion']) ?? '1.33';
   return {
     id: pool.id,
     name: pool.name,
     type: `${AKS_NS}/managedClusters/agentPools`,
-    eTag: pool.etag,
     properties: {
       count: typeof p['minCount'] === 'number' && p['enableAutoScaling'] === true ? p['minCount'] : 3,
       vmSize: 'Standard_D2s_v5',
@@ -59,7 +60,13 @@ export function poolJson(state: ArmState, key: string, pool: AgentPoolRecord): J
       type: 'VirtualMachineScaleSets',
       mode: 'User',
       maxPods: 250,
+      osDiskSizeGB: 128,
+      osDiskType: 'Managed',
+      kubeletDiskType: 'OS',
+      upgradeSettings: { maxSurge: '10%' },
       ...p,
+      // The 2026-04-01 spec keeps an agent pool's eTag inside properties (the cluster's is top level).
+      eTag: pool.etag,
       provisioningState,
       powerState: { code: cluster?.powerState ?? 'Running' },
       orchestratorVersion: version,

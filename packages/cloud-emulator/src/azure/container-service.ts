@@ -21,17 +21,49 @@ export function operationFailure(state: ArmState, operation: string, location: s
   return { code: error.code, message: error.message };
 }
 
+/** The version asked for; absent or empty (the published examples send "") means the default, as in AKS. */
+function requestedVersion(properties: Json): string {
+  const v = properties['kubernetesVersion'];
+  return typeof v === 'string' && v !== '' ? v : DEFAULT_VERSION.replace(/\.\d+$/, '');
+}
+
 function versionOf(properties: Json): string {
-  const v = typeof properties['kubernetesVersion'] === 'string' ? properties['kubernetesVersion'] : DEFAULT_VERSION;
+  const v = requestedVersion(properties);
   return /^\d+\.\d+$/.test(v) ? `${v}.5` : v;
+}
+
+/**
+ * The network profile AKS reports: defaults filled in, the plural CIDR lists beside the singular
+ * ones, and with outbound type loadBalancer the outbound IPs it manages in the node resource group.
+ */
+function networkProfileOf(state: ArmState, key: string, network: Json, nodeResourceGroup: string): Json {
+  const n: Json = { networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'cilium', networkPolicy: 'cilium', loadBalancerSku: 'standard', outboundType: 'loadBalancer', podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10', ipFamilies: ['IPv4'], ...network };
+  const plural = (one: string, many: string): unknown => (Array.isArray(n[many]) ? n[many] : typeof n[one] === 'string' ? [n[one]] : []);
+  const profile = isObject(n['loadBalancerProfile']) ? n['loadBalancerProfile'] : {};
+  const managed = isObject(profile['managedOutboundIPs']) && typeof profile['managedOutboundIPs']['count'] === 'number' ? profile['managedOutboundIPs']['count'] : 1;
+  const lb = String(n['outboundType']).toLowerCase() === 'loadbalancer'
+    ? {
+        loadBalancerProfile: {
+          ...(isObject(profile['outboundIPs']) || isObject(profile['outboundIPPrefixes']) ? {} : { managedOutboundIPs: { count: managed } }),
+          allocatedOutboundPorts: 0,
+          idleTimeoutInMinutes: 30,
+          backendPoolType: 'NodeIPConfiguration',
+          ...profile,
+          effectiveOutboundIPs: Array.from({ length: Math.max(1, managed) }, (_, i) => ({ id: `/subscriptions/${state.subscriptionId}/resourceGroups/${nodeResourceGroup}/providers/Microsoft.Network/publicIPAddresses/${uuidFrom(`${key}/outbound/${i}`)}` })),
+        },
+      }
+    : {};
+  return { ...n, podCidrs: plural('podCidr', 'podCidrs'), serviceCidrs: plural('serviceCidr', 'serviceCidrs'), ...lb };
 }
 
 export function clusterJson(state: ArmState, key: string, c: ManagedClusterRecord): Json {
   const provisioningState = provisioningStateOf(state.managedClusters, key, c);
   const p = c.properties;
   const oidc = isObject(p['oidcIssuerProfile']) ? p['oidcIssuerProfile'] : undefined;
-  const identity = c.identity && String(c.identity['type']).toLowerCase() === 'systemassigned' ? { ...c.identity, principalId: uuidFrom(`${key}/principal`), tenantId: state.tenantId } : c.identity;
+  const identity = c.identity ? identityOf(state, key, c.identity) : undefined;
+  const aad = isObject(p['aadProfile']) && p['aadProfile']['managed'] === true ? { aadProfile: { adminGroupObjectIDs: null, ...p['aadProfile'], tenantID: p['aadProfile']['tenantID'] ?? state.tenantId } } : {};
   const network = isObject(p['networkProfile']) ? p['networkProfile'] : {};
+  const nodeResourceGroup = typeof p['nodeResourceGroup'] === 'string' ? p['nodeResourceGroup'] : `MC_${c.resourceGroup}_${c.name}_${c.location}`;
   return {
     id: c.id,
     name: c.name,
@@ -42,25 +74,56 @@ export function clusterJson(state: ArmState, key: string, c: ManagedClusterRecor
     ...(c.sku ? { sku: c.sku } : { sku: { name: 'Base', tier: 'Free' } }),
     ...(identity ? { identity } : {}),
     properties: {
+      // AKS defaults: Kubernetes RBAC on; a managed-identity cluster reports its service principal as "msi".
+      enableRBAC: true,
+      servicePrincipalProfile: { clientId: 'msi' },
       ...p,
+      ...aad,
       provisioningState,
       powerState: { code: c.powerState },
-      kubernetesVersion: typeof p['kubernetesVersion'] === 'string' ? p['kubernetesVersion'] : DEFAULT_VERSION.replace(/\.\d+$/, ''),
+      kubernetesVersion: requestedVersion(p),
       currentKubernetesVersion: versionOf(p),
       dnsPrefix: typeof p['dnsPrefix'] === 'string' ? p['dnsPrefix'] : c.name,
       fqdn: c.fqdn,
       azurePortalFQDN: c.fqdn.replace('.hcp.', '.portal.hcp.'),
-      nodeResourceGroup: typeof p['nodeResourceGroup'] === 'string' ? p['nodeResourceGroup'] : `MC_${c.resourceGroup}_${c.name}_${c.location}`,
+      ...(isObject(p['apiServerAccessProfile']) && p['apiServerAccessProfile']['enablePrivateCluster'] === true ? { privateFQDN: c.fqdn.replace('.hcp.', `.${uuidFrom(`${key}/private`)}.privatelink.`) } : {}),
+      nodeResourceGroup,
       maxAgentPools: 100,
       agentPoolProfiles: agentPoolsOf(state, key).map(([k, pool]) => {
         const { id: _i, type: _t, properties, ...rest } = poolJson(state, k, pool);
         return { ...rest, ...(properties as Json) };
       }),
-      networkProfile: { networkPlugin: 'azure', networkPluginMode: 'overlay', networkDataplane: 'cilium', networkPolicy: 'cilium', loadBalancerSku: 'standard', outboundType: 'loadBalancer', podCidr: '10.244.0.0/16', serviceCidr: '10.0.0.0/16', dnsServiceIP: '10.0.0.10', ipFamilies: ['IPv4'], ...network },
+      networkProfile: networkProfileOf(state, key, network, nodeResourceGroup),
       ...(oidc?.['enabled'] === true ? { oidcIssuerProfile: { ...oidc, issuerURL: `https://${c.location}.oic.prod-aks.azure.com/${state.tenantId}/${uuidFrom(key)}/` } } : {}),
       ...(c.failure && provisioningState === 'Failed' ? { status: { provisioningError: c.failure } } : {}),
     },
   };
+}
+
+/**
+ * The identity as AKS reports it: a system-assigned one gets its principal and tenant, each
+ * user-assigned one its client and principal ids (stable per cluster and identity).
+ */
+function identityOf(state: ArmState, key: string, identity: Json): Json {
+  const type = String(identity['type']).toLowerCase();
+  const system = type.includes('systemassigned') ? { principalId: uuidFrom(`${key}/principal`), tenantId: state.tenantId } : {};
+  const assigned = isObject(identity['userAssignedIdentities']) ? identity['userAssignedIdentities'] : undefined;
+  const users = assigned ? { userAssignedIdentities: Object.fromEntries(Object.keys(assigned).map((id) => [id, { clientId: uuidFrom(`${key}/${id}/client`), principalId: uuidFrom(`${key}/${id}/principal`) }])) } : {};
+  return { ...identity, ...system, ...users };
+}
+
+function withoutSecrets(properties: Json): Json {
+  const out = { ...properties };
+  const strip = (field: string, secret: string): void => {
+    const value = out[field];
+    if (isObject(value)) {
+      const { [secret]: _s, ...rest } = value;
+      out[field] = rest;
+    }
+  };
+  strip('servicePrincipalProfile', 'secret');
+  strip('windowsProfile', 'adminPassword');
+  return out;
 }
 
 function uuidFrom(text: string): string {
@@ -103,7 +166,9 @@ export async function putManagedCluster(state: ArmState, req: ArmRequest): Promi
   if (typeof properties['dnsPrefix'] === 'string' && !/^[a-zA-Z0-9][-a-zA-Z0-9]{0,52}[a-zA-Z0-9]$|^[a-zA-Z0-9]$/.test(properties['dnsPrefix'])) {
     throw new AzureApiError(400, 'InvalidDnsPrefix', `The DNS prefix '${properties['dnsPrefix']}' is invalid: use 1-54 letters, digits and '-', starting and ending with a letter or digit.`);
   }
-  const { agentPoolProfiles: _a, provisioningState: _p, powerState: _w, fqdn: _f, ...stored } = properties;
+  const { agentPoolProfiles: _a, provisioningState: _p, powerState: _w, fqdn: _f, ...kept } = properties;
+  // AKS never answers with the secrets a request carries (service principal secret, Windows admin password).
+  const stored = withoutSecrets(kept);
   const failure = operationFailure(state, 'ManagedClusters_CreateOrUpdate', location);
   const dnsPrefix = typeof stored['dnsPrefix'] === 'string' ? stored['dnsPrefix'] : name;
   const record: ManagedClusterRecord = {
