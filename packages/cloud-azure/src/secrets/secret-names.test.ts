@@ -1,18 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromVaultSecretName, toVaultSecretName } from './secret-names.js';
-
-/** Seeded random in [0, 1): failures replay. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    // mulberry32
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-';
 
@@ -23,23 +11,36 @@ describe('Key Vault secret names', () => {
     expect(fromVaultSecretName('app-3-d-b-2url')).toBe('app/DB_url');
   });
 
-  it('fuzz: always [0-9a-zA-Z-], reversible, and no two names collide (case-insensitively)', () => {
-    const random = seeded(20261204);
-    const seen = new Map<string, string>();
-    for (let i = 0; i < 20_000; i++) {
-      const length = 1 + Math.floor(random() * 40);
-      let name = ALPHABET[Math.floor(random() * 62)] ?? 'a';
-      for (let j = 1; j < length; j++) name += ALPHABET[Math.floor(random() * ALPHABET.length)] ?? 'a';
-      const vault = toVaultSecretName(name);
-      expect(vault).toMatch(/^[0-9a-zA-Z-]{1,127}$/);
-      expect(fromVaultSecretName(vault)).toBe(name);
-      expect(fromVaultSecretName(vault.toUpperCase())).toBe(name);
-      const key = vault.toLowerCase();
-      const other = seen.get(key);
-      if (other !== undefined) expect(other).toBe(name);
-      seen.set(key, name);
-    }
-    expect(seen.size).toBeGreaterThan(19_000);
+  // Toolkit names: a letter or digit, then letters, digits and . _ / - (core's SecretNameSchema), short enough for Key Vault once escaped.
+  const names = (alphabet: string): fc.Arbitrary<string> =>
+    fc.tuple(fc.constantFrom(...ALPHABET.slice(0, 62)), fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 39 })).map(([first, rest]) => first + rest);
+
+  it('fuzz: always [0-9a-zA-Z-] within 127, reversible, also from Key Vault\'s upper-cased spelling', () => {
+    fc.assert(
+      fc.property(names(ALPHABET), (name) => {
+        const vault = toVaultSecretName(name);
+        expect(vault).toMatch(/^[0-9a-zA-Z-]{1,127}$/);
+        expect(fromVaultSecretName(vault)).toBe(name);
+        // Decoding any casing gives the name back: so no two names share a vault name, case-insensitively.
+        expect(fromVaultSecretName(vault.toUpperCase())).toBe(name);
+        expect(fromVaultSecretName(vault.toLowerCase())).toBe(name);
+      }),
+      { numRuns: 20_000, seed: 20261204 },
+    );
+  });
+
+  it('fuzz: a name and its one-character neighbours never share a vault name, case-insensitively', () => {
+    const neighbour = fc.tuple(names(ALPHABET), fc.nat(), fc.constantFrom(...ALPHABET)).map(([name, at, ch]) => {
+      const i = 1 + (at % Math.max(1, name.length - 1));
+      return [name, i < name.length ? name.slice(0, i) + ch + name.slice(i + 1) : name + ch] as const;
+    });
+    fc.assert(
+      fc.property(neighbour, ([a, b]) => {
+        fc.pre(a !== b);
+        expect(toVaultSecretName(a).toLowerCase()).not.toBe(toVaultSecretName(b).toLowerCase());
+      }),
+      { numRuns: 20_000, seed: 20261205 },
+    );
   });
 
   it('a name too long once escaped, or not written by Gati, is INVALID_CONFIG', () => {
