@@ -170,7 +170,7 @@ describe('@gati-framework/kubernetes and load balancers on an EKS cluster', () =
 
 describeKubernetesContract({
   provider: () => provider,
-  clusterConfig: (name) => ({ name, version: '1.31', nodePools: pools }),
+  clusterConfig: (name) => ({ name, version: '1.33', nodePools: pools }),
   execCommand: 'aws',
   networkAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/readyz' },
   application: { ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', 'alb.ingress.kubernetes.io/healthcheck-path': '/readyz' } },

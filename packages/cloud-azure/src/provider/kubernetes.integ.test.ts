@@ -109,7 +109,7 @@ describe('AKS specifics: kubeconfigs from listClusterUserCredential, Azure load 
 
 describeKubernetesContract({
   provider: () => provider,
-  clusterConfig: (name) => ({ name, version: '1.31', nodePools: pools }),
+  clusterConfig: (name) => ({ name, version: '1.32', nodePools: pools }),
   execCommand: 'kubelogin',
   networkAnnotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true', 'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': '/readyz' },
   application: { ingressClassName: 'webapprouting.kubernetes.azure.com' },

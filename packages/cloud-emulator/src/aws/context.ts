@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 /** Where an emulated EKS cluster's Kubernetes API lives (the Kubernetes API emulator, or nothing). */
 export interface EksClusterBackend {
   /** Called once when a cluster is created; returns its API server URL and CA (PEM). */
-  attach(cluster: { name: string; arn: string; region: string }): { endpoint: string; caPem: string } | Promise<{ endpoint: string; caPem: string }>;
+  attach(cluster: { name: string; arn: string; region: string; version?: string }): { endpoint: string; caPem: string } | Promise<{ endpoint: string; caPem: string }>;
   /** Called once the cluster is gone. */
   detach(name: string): void | Promise<void>;
 }

@@ -154,7 +154,7 @@ export class EksService {
     this.clusters.create(name, cluster, this.ctx.timings.clusterCreateMs);
     if (this.backend) {
       try {
-        const api = await this.backend.attach({ name, arn, region: this.ctx.region });
+        const api = await this.backend.attach({ name, arn, region: this.ctx.region, version });
         cluster.endpoint = api.endpoint;
         cluster.caPem = api.caPem;
         cluster.attached = true;

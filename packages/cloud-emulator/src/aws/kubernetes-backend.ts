@@ -60,8 +60,8 @@ export class KubernetesClusterBackend implements EksClusterBackend {
     return this.pool.api(clusterName);
   }
 
-  attach(cluster: { name: string }): Promise<{ endpoint: string; caPem: string }> {
-    return this.pool.create(cluster.name);
+  attach(cluster: { name: string; version?: string }): Promise<{ endpoint: string; caPem: string }> {
+    return this.pool.create(cluster.name, cluster.version ? { version: cluster.version } : {});
   }
 
   detach(name: string): Promise<void> {

@@ -189,7 +189,7 @@ export async function putManagedCluster(state: ArmState, req: ArmRequest): Promi
     ...(current?.endpoint ? { endpoint: current.endpoint, caPem: current.caPem ?? '' } : {}),
   };
   if (!failure && !record.endpoint) {
-    const api = await state.pool.create(key);
+    const api = await state.pool.create(key, { version: versionOf(stored) });
     record.endpoint = api.endpoint;
     record.caPem = api.caPem;
   }

@@ -51,12 +51,15 @@ export class KubernetesApiPool {
     this.ca = options.ca ?? createCertificateAuthority({ commonName: 'gati-cluster-emulator-ca' });
   }
 
-  /** Starts the API server of `clusterName` (or returns the running one): its URL and CA. */
-  async create(clusterName: string): Promise<{ endpoint: string; caPem: string }> {
+  /**
+   * Starts the API server of `clusterName` (or returns the running one): its URL and CA.
+   * `version` (`1.33`, `1.33.5`, `v1.33.5-gke.1`) is what its `/version` reports; default v1.31.0.
+   */
+  async create(clusterName: string, options: { version?: string } = {}): Promise<{ endpoint: string; caPem: string }> {
     if (this.closed) throw new GatiError('UNAVAILABLE', 'The Kubernetes API pool is closed: create clusters before closing the emulator.');
     let pending = this.apis.get(clusterName);
     if (!pending) {
-      pending = this.start(clusterName);
+      pending = this.start(clusterName, options.version);
       this.apis.set(clusterName, pending);
       pending.then(
         (api) => this.started.set(clusterName, api),
@@ -95,7 +98,7 @@ export class KubernetesApiPool {
     await Promise.allSettled(all.map(async (p) => (await p).close()));
   }
 
-  private start(clusterName: string): Promise<KubernetesEmulator> {
+  private start(clusterName: string, version: string | undefined): Promise<KubernetesEmulator> {
     const o = this.options;
     const address = o.loadBalancerAddress ?? ipLoadBalancerAddress();
     return startKubernetesEmulator({
@@ -105,9 +108,16 @@ export class KubernetesApiPool {
       loadBalancerAddress: (object) => address(object, clusterName),
       logger: o.logger ?? noopLogger,
       ...(o.host ? { host: o.host } : {}),
+      ...(version ? { version: gitVersion(version) } : {}),
       ...(o.delays ? { delays: o.delays } : {}),
       ...(o.failureModes ? { failureModes: o.failureModes } : {}),
       ...(o.requestLog ? { requestLog: o.requestLog } : {}),
     });
   }
+}
+
+/** A cloud's version string as Kubernetes' `gitVersion`: `1.33` → `v1.33.0`, `1.33.5-gke.1` → `v1.33.5-gke.1`. */
+export function gitVersion(version: string): string {
+  const v = version.startsWith('v') ? version : `v${version}`;
+  return /^v\d+\.\d+$/.test(v) ? `${v}.0` : v;
 }

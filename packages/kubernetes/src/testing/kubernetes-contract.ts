@@ -69,8 +69,11 @@ export function describeKubernetesContract(options: KubernetesContractOptions): 
       expect(kubeconfig.users[0]?.user.token).toBeUndefined();
     }, timeout);
 
-    it('a token kubeconfig drives KubeClient: a deployment rolls out', async () => {
+    it('a token kubeconfig drives KubeClient: the API server runs the cluster\'s version, and a deployment rolls out', async () => {
+      const { version } = await options.provider().getCluster(a);
       await withClient(a, async (kube) => {
+        const { gitVersion } = await kube.waitUntilReachable();
+        expect(gitVersion.startsWith(`v${version}`), `${gitVersion} runs Kubernetes ${version}`).toBe(true);
         await kube.apply([
           {
             apiVersion: 'apps/v1',
