@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,12 @@ const hasKubectl = await run('kubectl', ['version', '--client']).then(
   () => false,
 );
 if (!hasKubectl) console.warn('[cloud-aws] kubectl not found: the kubectl part of the EKS kubeconfig test is SKIPPED (apt-get install kubectl)');
+
+// A stand-in for the AWS CLI: insists on `eks get-token --cluster-name`, prints the ExecCredential kubectl and client-node expect.
+const awsStandIn = `#!/bin/sh
+case " $* " in *" eks get-token "*"--cluster-name "*) ;; *) echo "unexpected arguments: $*" >&2; exit 2;; esac
+printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"%s"}}' "$STAND_IN_TOKEN"
+`;
 
 let emu: AwsEmulator;
 let provider: AWSCloudProvider;
@@ -50,6 +56,8 @@ beforeAll(async () => {
   await provider.createCluster({ name: 'kube-a', version: '1.31', nodePools: pools });
   await provider.createCluster({ name: 'kube-b', version: '1.31', nodePools: pools });
   dir = mkdtempSync(join(tmpdir(), 'gati-aws-'));
+  writeFileSync(join(dir, 'aws'), awsStandIn, { mode: 0o755 });
+  chmodSync(join(dir, 'aws'), 0o755);
 });
 afterAll(async () => {
   await provider.close();
@@ -172,6 +180,8 @@ describeKubernetesContract({
   provider: () => provider,
   clusterConfig: (name) => ({ name, version: '1.33', nodePools: pools }),
   execCommand: 'aws',
+  // The AWS CLI stand-in, printing a token minted for the contract's first cluster.
+  execEnv: async () => ({ PATH: `${dir}:${process.env['PATH'] ?? ''}`, STAND_IN_TOKEN: (await provider.getToken('lb-contract-a')).token }),
   networkAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal', 'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/readyz' },
   application: { ingressClassName: 'alb', annotations: { 'alb.ingress.kubernetes.io/scheme': 'internet-facing', 'alb.ingress.kubernetes.io/healthcheck-path': '/readyz' } },
   inventory: () => emu.inventory(),

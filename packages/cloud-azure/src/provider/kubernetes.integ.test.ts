@@ -111,6 +111,8 @@ describeKubernetesContract({
   provider: () => provider,
   clusterConfig: (name) => ({ name, version: '1.32', nodePools: pools }),
   execCommand: 'kubelogin',
+  // The kubelogin stand-in, printing an Entra token for the AKS server app.
+  execEnv: () => ({ PATH: `${dir}:${process.env['PATH'] ?? ''}`, STAND_IN_TOKEN: emu.issueToken(`${AKS_SERVER_APP_ID}/.default`).token }),
   networkAnnotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true', 'service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path': '/readyz' },
   application: { ingressClassName: 'webapprouting.kubernetes.azure.com' },
   inventory: () => emu.inventory(),

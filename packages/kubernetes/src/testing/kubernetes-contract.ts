@@ -16,6 +16,11 @@ export interface KubernetesContractOptions {
   clusterConfig: (name: string) => ClusterConfigInput;
   /** The command of the default kubeconfig's exec user (`aws`, `gke-gcloud-auth-plugin`, `kubelogin`). */
   execCommand: string;
+  /**
+   * The environment under which that command works (e.g. `PATH` with the plugin or a stand-in, the
+   * emulator's credentials), set only while the exec kubeconfig is used; the case is skipped without it.
+   */
+  execEnv?: () => Record<string, string> | Promise<Record<string, string>>;
   /** Annotations the cloud's internal network load balancer (health check on `/readyz`) must carry on its Service (a subset). */
   networkAnnotations: Record<string, string>;
   /** The Ingress the cloud's application load balancer is: its class and annotations (a subset). */
@@ -67,6 +72,23 @@ export function describeKubernetesContract(options: KubernetesContractOptions): 
       expect(kubeconfig.users).toHaveLength(1);
       expect(kubeconfig.users[0]?.user.exec?.command).toBe(options.execCommand);
       expect(kubeconfig.users[0]?.user.token).toBeUndefined();
+    }, timeout);
+
+    it.skipIf(!options.execEnv)(`the default kubeconfig drives KubeClient through the exec plugin${options.execEnv ? '' : ' (skipped: no execEnv given)'}`, async () => {
+      const env = (await options.execEnv?.()) ?? {};
+      const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, env);
+      const kube = KubeClient.fromKubeconfig(await options.provider().getKubeconfig(a));
+      try {
+        const namespaces = await kube.list({ apiVersion: 'v1', kind: 'Namespace' });
+        expect(namespaces.map((n) => n.metadata.name)).toContain('default');
+      } finally {
+        kube.close();
+        for (const [k, v] of Object.entries(saved)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
     }, timeout);
 
     it('a token kubeconfig drives KubeClient: the API server runs the cluster\'s version, and a deployment rolls out', async () => {
