@@ -14,9 +14,9 @@ beforeEach(async () => {
 });
 afterEach(() => gcp.close());
 
-/** gRPC options as the provider builds them: plaintext channel, token per call (an insecure channel carries no call credentials). */
-function grpcOptions() {
-  return { apiEndpoint: '127.0.0.1', port: gcp.grpcPort, sslCreds: grpc.credentials.createInsecure(), authClient: googleAuthClient(gcp.accessToken), grpc };
+/** A TLS channel trusting the emulator's CA; the token goes per call (below) so tests can vary it. */
+function grpcOptions(ca = gcp.caPem) {
+  return { apiEndpoint: gcp.grpcHost, port: gcp.grpcPort, sslCreds: grpc.credentials.createSsl(Buffer.from(ca)), authClient: googleAuthClient(gcp.accessToken), grpc };
 }
 function withToken(token = gcp.accessToken) {
   return { otherArgs: { headers: { authorization: `Bearer ${token}` } } };
@@ -94,11 +94,30 @@ describe('the gRPC transport serves the same state as REST', () => {
     expect(await codeOf(client.listSecrets(parent, { ...withToken(gcp.issueAccessToken('other')), autoPaginate: false }))).toBe(grpc.status.PERMISSION_DENIED);
     gcp.faults.addRule({ match: /secretmanager:ListSecrets/, error: 'Throttle', times: 1 });
     expect(await codeOf(client.listSecrets(parent, { ...withToken(), autoPaginate: false, retry: null }))).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    gcp.faults.addRule({ match: /secretmanager:GetSecret$/, error: 'ServerError', times: 1 });
+    expect(await codeOf(client.getSecret({ name: `projects/${P}/secrets/none` }, { ...withToken(), retry: null }))).toBe(grpc.status.UNAVAILABLE);
     gcp.faults.addRule({ match: /secretmanager:CreateSecret/, error: 'LostResponse', times: 1 });
     expect(await codeOf(client.createSecret({ ...parent, secretId: 'lost', secret: { replication: { automatic: {} } } }, { ...withToken(), retry: null }))).toBe(grpc.status.UNAVAILABLE);
     // The lost answer's work was done.
     expect(gcp.inventory().secrets).toEqual([`projects/${P}/secrets/lost`]);
     expect(gcp.requests({ service: 'gcp:secretmanager' }).map((e) => e.operation)).toContain('CreateSecret');
     await client.close();
+  });
+
+  it('speaks TLS only: the certificate is the CA\'s for 127.0.0.1, a client trusting another CA or none gets no answer', async () => {
+    expect(gcp.grpcEndpoint).toBe(`127.0.0.1:${gcp.grpcPort}`);
+    expect(gcp.grpcUrl).toBe(`https://127.0.0.1:${gcp.grpcPort}`);
+    const other = await GcpEmulator.start();
+    try {
+      const distrusting = new SecretManagerServiceClient(grpcOptions(other.caPem));
+      expect(await codeOf(distrusting.listSecrets({ parent: `projects/${P}` }, { ...withToken(), autoPaginate: false, retry: null, timeout: 5000 }))).toBe(grpc.status.UNAVAILABLE);
+      await distrusting.close();
+      const plaintext = new SecretManagerServiceClient({ ...grpcOptions(), sslCreds: grpc.credentials.createInsecure() });
+      expect(await codeOf(plaintext.listSecrets({ parent: `projects/${P}` }, { ...withToken(), autoPaginate: false, retry: null, timeout: 5000 }))).toBe(grpc.status.UNAVAILABLE);
+      await plaintext.close();
+    } finally {
+      await other.close();
+    }
+    expect(gcp.inventory().secrets).toEqual([]);
   });
 });
