@@ -41,6 +41,8 @@ export interface GcpEmulatorOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
+  /** Serve the REST endpoint over TLS too (certificate from {@link ca}): `endpoint` becomes `https://…`. Default false (gcloud's override lines are http). */
+  restTls?: boolean;
   /** Port of the gRPC endpoint (ClusterManager v1, SecretManagerService v1; TLS with {@link ca}). Default 0 (a free port). */
   grpcPort?: number;
   logger?: Logger;
@@ -109,6 +111,7 @@ export class GcpEmulator {
       logger: options.logger ?? noopLogger,
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.restTls ? { tls: { ca: emulator.ca } } : {}),
     });
     const grpcHost = options.host ?? '127.0.0.1';
     emulator.grpc = await startGrpcServer({
@@ -123,7 +126,7 @@ export class GcpEmulator {
     return emulator;
   }
 
-  /** `http://host:port`; point `CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER` at `${endpoint}/`. */
+  /** `http://host:port` (`https://` with `restTls`); point `CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER` at `${endpoint}/`. */
   get endpoint(): string {
     if (!this.server) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
     return this.server.url;
@@ -155,6 +158,8 @@ export class GcpEmulator {
     return this.ca.caPem;
   }
 
+  /** Serve the REST endpoint over TLS too (certificate from {@link ca}): `endpoint` becomes `https://…`. Default false (gcloud's override lines are http). */
+  restTls?: boolean;
   /** Port of the gRPC endpoint. */
   get grpcPort(): number {
     if (!this.grpc) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
@@ -223,7 +228,7 @@ export class GcpEmulator {
 
   private async handle(request: IncomingMessage, response: ServerResponse, ctx: ShellContext): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://emulator');
-    const base = `http://${request.headers.host ?? this.endpoint.replace(/^http:\/\//, '')}`;
+    const base = request.headers.host ? `${this.options.restTls ? 'https' : 'http'}://${request.headers.host}` : this.endpoint;
     let route: GcpRoute | undefined;
     try {
       route = routeOf(request.method ?? 'GET', url.pathname);
