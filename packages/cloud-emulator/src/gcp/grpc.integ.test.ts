@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ClusterManagerClient } from '@google-cloud/container';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '@aws-crypto/crc32c';
 import { GcpEmulator, googleAuthClient } from './index.js';
 
 let gcp: GcpEmulator;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '@aws-crypto/crc32c';
 import { projectNumber } from './shapes.js';
 import { GoogleApiError } from './wire.js';
 
