@@ -83,6 +83,16 @@ export class SecretManagerService {
     }
   }
 
+  /**
+   * Test hook: replaces a version's stored bytes (`projects/P/secrets/S/versions/N|latest`) but keeps
+   * the CRC32C recorded when it was added, so reads answer data that does not match `dataCrc32c`,
+   * as corruption in storage or transit would look to a client that checks.
+   */
+  tamper(versionName: string, data: Uint8Array): void {
+    const [, version] = this.version(versionName);
+    version.data = Buffer.from(data);
+  }
+
   /** Names (`projects/PROJECT_ID/secrets/ID`) of the secrets that exist. */
   names(): string[] {
     return [...this.secrets.values()].map((s) => `projects/${s.project}/secrets/${s.id}`);
