@@ -1,7 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { ClusterManagerClient } from '@google-cloud/container';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { noopLogger } from '@gati-framework/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCertificateAuthority } from '../common/certificates.js';
+import { RequestLog } from '../common/request-log.js';
+import { gcpEmulatorModule } from './module.js';
 import { crc32c } from '@aws-crypto/crc32c';
 import { GcpEmulator, googleAuthClient } from './index.js';
 
@@ -119,5 +123,21 @@ describe('the gRPC transport serves the same state as REST', () => {
       await other.close();
     }
     expect(gcp.inventory().secrets).toEqual([]);
+  });
+
+  it('as a gati-emulator module, the gRPC endpoint it prints is signed by the kit CA (the file the CLI writes as GATI_EMULATOR_CA_FILE)', async () => {
+    const ca = createCertificateAuthority();
+    const running = await gcpEmulatorModule.start({ host: '127.0.0.1', ca, requestLog: new RequestLog(), logger: noopLogger }, {});
+    try {
+      const url = running.endpoints().find((e) => e.name === 'gcp grpc')?.url ?? '';
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const token = running.env?.({ artifacts: {} })['CLOUDSDK_AUTH_ACCESS_TOKEN'] ?? '';
+      const client = new SecretManagerServiceClient({ ...grpcOptions(ca.caPem), port: Number(new URL(url).port) });
+      const [secrets] = await client.listSecrets({ parent: `projects/${P}` }, { ...withToken(token), autoPaginate: false });
+      expect(secrets).toEqual([]);
+      await client.close();
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -6,6 +6,10 @@ import { intFlag, type EmulatorModule } from '../common/module.js';
 /**
  * The GCP emulator (GKE's container v1 REST API with a Kubernetes API per cluster, serviceusage)
  * as a `gati-emulator` module. Light on purpose: the emulator itself is imported only in `start()`.
+ *
+ * Its `--env-file` lines are the ones gcloud reads (REST over http). The gRPC endpoint (printed as
+ * `gcp grpc`, `https://HOST:PORT`) is signed by the kit's CA, which the CLI writes for every module
+ * as `GATI_EMULATOR_CA_FILE`; cloud-gcp reads that file as its `ca`.
  */
 export const gcpEmulatorModule: EmulatorModule = {
   name: 'gcp',
