@@ -6,7 +6,6 @@ export { GcpProviderConfigSchema, GcpSectionSchema, resolveGcpConfig, type GcpPr
 export { gcpErrors, mapGcpError } from './errors/gcp-errors.js';
 export { gcpLoadBalancerAnnotations, gceIngress, gceService } from './load-balancer/gcp-annotations.js';
 export { fromSecretId, toSecretId } from './secrets/secret-name.js';
-export { crc32c } from './secrets/crc32c.js';
 export { fromLabels, toLabels } from './labels/labels.js';
 export type { SecretStoreOptions } from './secrets/secrets.js';
 

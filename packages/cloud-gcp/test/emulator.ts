@@ -15,12 +15,20 @@ export function tokenClient(token: string): OAuth2Client {
   return client;
 }
 
-/** Provider settings for the emulator over REST: fast polling, the emulator's token. */
-export function providerConfig(emu: GcpEmulator, extra: Partial<GcpProviderConfig> = {}): GcpProviderConfig {
+/** The two ways the provider reaches Container and Secret Manager; tests that matter run in both. */
+export const TRANSPORTS = ['rest', 'grpc'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+/**
+ * Provider settings for the emulator: fast polling, the emulator's token. REST over http, or
+ * gRPC over TLS (`https://` endpoints, the emulator's CA as `ca`; Compute is REST either way).
+ */
+export function providerConfig(emu: GcpEmulator, extra: Partial<GcpProviderConfig> = {}, transport: Transport = 'rest'): GcpProviderConfig {
   return {
     projectId: emu.project,
     region: 'europe-west1',
-    endpoints: { container: emu.endpoint, secretManager: emu.endpoint, compute: emu.endpoint },
+    endpoints: transport === 'grpc' ? { container: emu.grpcUrl, secretManager: emu.grpcUrl, compute: emu.endpoint } : { container: emu.endpoint, secretManager: emu.endpoint, compute: emu.endpoint },
+    ...(transport === 'grpc' ? { ca: emu.caPem } : {}),
     authClient: tokenClient(emu.accessToken),
     pollIntervalMs: 20,
     maxPollIntervalMs: 100,

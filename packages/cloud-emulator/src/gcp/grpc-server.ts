@@ -21,11 +21,13 @@ export interface GrpcServerOptions {
   host: string;
   /** Default 0 (a free port). */
   port?: number;
+  /** The server certificate (issued by the kit's CA for the loopback names): the endpoint speaks TLS only, as Google's does. */
+  tls: { certPem: string; keyPem: string };
 }
 
 /** A running gRPC endpoint. */
 export interface GrpcEndpoint {
-  /** `host:port`, what a client's `apiEndpoint` + `port` name. */
+  /** `host:port` (TLS), what a client's `apiEndpoint` + `port` name. */
   readonly address: string;
   readonly port: number;
   close(): Promise<void>;
@@ -90,8 +92,9 @@ function serviceOf(pkg: string, protos: string, service: string): grpc.ServiceDe
 }
 
 /**
- * Serves ClusterManager v1 and SecretManagerService v1 over gRPC (plaintext, protos from the
- * npm packages) on the same state as the REST routes. The bearer token comes from the call's
+ * Serves ClusterManager v1 and SecretManagerService v1 over gRPC (TLS, protos from the npm
+ * packages) on the same state as the REST routes. TLS because clients send call credentials (the
+ * bearer token) only on a secure channel, as every Google client does. The bearer token comes from the call's
  * `authorization` metadata; errors and faults become gRPC statuses with the canonical code.
  */
 export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcEndpoint> {
@@ -152,8 +155,9 @@ export async function startGrpcServer(options: GrpcServerOptions): Promise<GrpcE
   serve('secretmanager', serviceOf('@google-cloud/secret-manager', 'google.cloud.secretmanager.v1', 'SecretManagerService'), 'google.cloud.secretmanager.v1.SecretManagerService');
 
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const credentials = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.certPem), private_key: Buffer.from(options.tls.keyPem) }], false);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(`${host}:${options.port ?? 0}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
   });
   let closing: Promise<void> | undefined;
   return {

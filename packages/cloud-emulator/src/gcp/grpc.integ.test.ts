@@ -1,8 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { ClusterManagerClient } from '@google-cloud/container';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { noopLogger } from '@gati-framework/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { crc32c } from './crc32c.js';
+import { createCertificateAuthority } from '../common/certificates.js';
+import { RequestLog } from '../common/request-log.js';
+import { gcpEmulatorModule } from './module.js';
+import { crc32c } from '@aws-crypto/crc32c';
 import { GcpEmulator, googleAuthClient } from './index.js';
 
 let gcp: GcpEmulator;
@@ -14,9 +18,9 @@ beforeEach(async () => {
 });
 afterEach(() => gcp.close());
 
-/** gRPC options as the provider builds them: plaintext channel, token per call (an insecure channel carries no call credentials). */
-function grpcOptions() {
-  return { apiEndpoint: '127.0.0.1', port: gcp.grpcPort, sslCreds: grpc.credentials.createInsecure(), authClient: googleAuthClient(gcp.accessToken), grpc };
+/** A TLS channel trusting the emulator's CA; the token goes per call (below) so tests can vary it. */
+function grpcOptions(ca = gcp.caPem) {
+  return { apiEndpoint: gcp.grpcHost, port: gcp.grpcPort, sslCreds: grpc.credentials.createSsl(Buffer.from(ca)), authClient: googleAuthClient(gcp.accessToken), grpc };
 }
 function withToken(token = gcp.accessToken) {
   return { otherArgs: { headers: { authorization: `Bearer ${token}` } } };
@@ -94,11 +98,46 @@ describe('the gRPC transport serves the same state as REST', () => {
     expect(await codeOf(client.listSecrets(parent, { ...withToken(gcp.issueAccessToken('other')), autoPaginate: false }))).toBe(grpc.status.PERMISSION_DENIED);
     gcp.faults.addRule({ match: /secretmanager:ListSecrets/, error: 'Throttle', times: 1 });
     expect(await codeOf(client.listSecrets(parent, { ...withToken(), autoPaginate: false, retry: null }))).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    gcp.faults.addRule({ match: /secretmanager:GetSecret$/, error: 'ServerError', times: 1 });
+    expect(await codeOf(client.getSecret({ name: `projects/${P}/secrets/none` }, { ...withToken(), retry: null }))).toBe(grpc.status.UNAVAILABLE);
     gcp.faults.addRule({ match: /secretmanager:CreateSecret/, error: 'LostResponse', times: 1 });
     expect(await codeOf(client.createSecret({ ...parent, secretId: 'lost', secret: { replication: { automatic: {} } } }, { ...withToken(), retry: null }))).toBe(grpc.status.UNAVAILABLE);
     // The lost answer's work was done.
     expect(gcp.inventory().secrets).toEqual([`projects/${P}/secrets/lost`]);
     expect(gcp.requests({ service: 'gcp:secretmanager' }).map((e) => e.operation)).toContain('CreateSecret');
     await client.close();
+  });
+
+  it('speaks TLS only: the certificate is the CA\'s for 127.0.0.1, a client trusting another CA or none gets no answer', async () => {
+    expect(gcp.grpcEndpoint).toBe(`127.0.0.1:${gcp.grpcPort}`);
+    expect(gcp.grpcUrl).toBe(`https://127.0.0.1:${gcp.grpcPort}`);
+    const other = await GcpEmulator.start();
+    try {
+      const distrusting = new SecretManagerServiceClient(grpcOptions(other.caPem));
+      expect(await codeOf(distrusting.listSecrets({ parent: `projects/${P}` }, { ...withToken(), autoPaginate: false, retry: null, timeout: 5000 }))).toBe(grpc.status.UNAVAILABLE);
+      await distrusting.close();
+      const plaintext = new SecretManagerServiceClient({ ...grpcOptions(), sslCreds: grpc.credentials.createInsecure() });
+      expect(await codeOf(plaintext.listSecrets({ parent: `projects/${P}` }, { ...withToken(), autoPaginate: false, retry: null, timeout: 5000 }))).toBe(grpc.status.UNAVAILABLE);
+      await plaintext.close();
+    } finally {
+      await other.close();
+    }
+    expect(gcp.inventory().secrets).toEqual([]);
+  });
+
+  it('as a gati-emulator module, the gRPC endpoint it prints is signed by the kit CA (the file the CLI writes as GATI_EMULATOR_CA_FILE)', async () => {
+    const ca = createCertificateAuthority();
+    const running = await gcpEmulatorModule.start({ host: '127.0.0.1', ca, requestLog: new RequestLog(), logger: noopLogger }, {});
+    try {
+      const url = running.endpoints().find((e) => e.name === 'gcp grpc')?.url ?? '';
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const token = running.env?.({ artifacts: {} })['CLOUDSDK_AUTH_ACCESS_TOKEN'] ?? '';
+      const client = new SecretManagerServiceClient({ ...grpcOptions(ca.caPem), port: Number(new URL(url).port) });
+      const [secrets] = await client.listSecrets({ parent: `projects/${P}` }, { ...withToken(token), autoPaginate: false });
+      expect(secrets).toEqual([]);
+      await client.close();
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -3,7 +3,6 @@ export { DEFAULT_GKE_TIMINGS, GkeService, type GkeTimings } from './gke.js';
 export { ComputeService } from './compute.js';
 export type { GrpcEndpoint } from './grpc-server.js';
 export { SecretManagerService } from './secret-manager.js';
-export { crc32c } from './crc32c.js';
 export { renderGcpFault, type GcpFaultTarget } from './faults.js';
 export { GoogleApiError, GOOGLE_STATUS, computeError, type GoogleStatus } from './wire.js';
 export { gcloudEnv, gcpEmulatorModule, prepareGcloudConfig } from './module.js';

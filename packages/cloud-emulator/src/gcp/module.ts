@@ -6,13 +6,17 @@ import { intFlag, type EmulatorModule } from '../common/module.js';
 /**
  * The GCP emulator (GKE's container v1 REST API with a Kubernetes API per cluster, serviceusage)
  * as a `gati-emulator` module. Light on purpose: the emulator itself is imported only in `start()`.
+ *
+ * Its `--env-file` lines are the ones gcloud reads (REST over http). The gRPC endpoint (printed as
+ * `gcp grpc`, `https://HOST:PORT`) is signed by the kit's CA, which the CLI writes for every module
+ * as `GATI_EMULATOR_CA_FILE`; cloud-gcp reads that file as its `ca`.
  */
 export const gcpEmulatorModule: EmulatorModule = {
   name: 'gcp',
-  description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, compute v1 networks/subnetworks/routers, Secret Manager v1, serviceusage) that gcloud accepts; every GKE cluster gets its own Kubernetes API',
+  description: 'Google Cloud REST APIs (GKE container v1 clusters and operations, compute v1 networks/subnetworks/routers, Secret Manager v1, serviceusage) that gcloud accepts, and ClusterManager v1 and Secret Manager v1 over gRPC with TLS; every GKE cluster gets its own Kubernetes API',
   flags: {
     'gcp-port': 'port of the Google API endpoint (default: a free port)',
-    'gcp-grpc-port': 'port of the plaintext gRPC endpoint (ClusterManager v1, Secret Manager v1; default: a free port)',
+    'gcp-grpc-port': 'port of the gRPC endpoint (ClusterManager v1, Secret Manager v1; TLS with the kit CA; default: a free port)',
     'gcp-project': 'project the access token is issued for (default gati-emulator)',
     'gke-create-ms': 'milliseconds from clusters.create to RUNNING (default 300)',
     'gke-delete-ms': 'milliseconds from clusters.delete to gone (default 200)',
@@ -29,7 +33,9 @@ export const gcpEmulatorModule: EmulatorModule = {
       ...(grpcPort !== undefined ? { grpcPort } : {}),
       ...(flags['gcp-project'] ? { project: flags['gcp-project'] } : {}),
       timings: { ...(clusterCreateMs !== undefined ? { clusterCreateMs } : {}), ...(clusterDeleteMs !== undefined ? { clusterDeleteMs } : {}) },
-      kubernetes: { ca: context.ca },
+      // One CA for the gRPC endpoint and every cluster's Kubernetes API: the file the CLI writes
+      // (`GATI_EMULATOR_CA_FILE`, which cloud-gcp reads) trusts them all.
+      ca: context.ca,
       sharedRequestLog: context.requestLog,
       logger: context.logger,
     });
@@ -37,7 +43,7 @@ export const gcpEmulatorModule: EmulatorModule = {
     return {
       endpoints: () => [
         { name: 'gcp', url: emulator.endpoint },
-        { name: 'gcp grpc', url: emulator.grpcEndpoint },
+        { name: 'gcp grpc', url: emulator.grpcUrl },
         { name: 'gcp project', url: emulator.project },
       ],
       env: () => gcloudEnv(emulator.endpoint, emulator.project, emulator.accessToken, configDir),

@@ -1,6 +1,6 @@
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '@aws-crypto/crc32c';
 import { GcpEmulator, googleAuthClient } from './index.js';
 
 let gcp: GcpEmulator;

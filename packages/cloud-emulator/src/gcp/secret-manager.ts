@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '@aws-crypto/crc32c';
 import { projectNumber } from './shapes.js';
 import { GoogleApiError } from './wire.js';
 
@@ -81,6 +81,16 @@ export class SecretManagerService {
       default:
         throw new GoogleApiError('UNIMPLEMENTED', `Method ${method} is not served by the emulator.`, 501);
     }
+  }
+
+  /**
+   * Test hook: replaces a version's stored bytes (`projects/P/secrets/S/versions/N|latest`) but keeps
+   * the CRC32C recorded when it was added, so reads answer data that does not match `dataCrc32c`,
+   * as corruption in storage or transit would look to a client that checks.
+   */
+  tamper(versionName: string, data: Uint8Array): void {
+    const [, version] = this.version(versionName);
+    version.data = Buffer.from(data);
   }
 
   /** Names (`projects/PROJECT_ID/secrets/ID`) of the secrets that exist. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { noopLogger, type Logger } from '@gati-framework/core';
 import { bearerToken } from '../common/auth.js';
-import type { CertificateAuthority } from '../common/certificates.js';
+import { createCertificateAuthority, type CertificateAuthority } from '../common/certificates.js';
 import { FaultInjector, type FaultDecision, type FaultOptions } from '../common/faults.js';
 import { RequestLog, type RequestLogEntry, type RequestLogFilter } from '../common/request-log.js';
 import { startEmulatorServer, type EmulatorServer, type ShellContext } from '../common/server.js';
@@ -28,7 +28,12 @@ export interface GcpEmulatorOptions {
   };
   /** Random faults from the start (change later through `faults`). */
   faults?: FaultOptions;
-  /** Each cluster's Kubernetes API: CA (default a fresh one), delays, load-balancer addresses (default `127.0.0.1`). */
+  /**
+   * The CA that signs the gRPC endpoint's certificate (the CLI passes the kit's CA, written to
+   * `GATI_EMULATOR_CA_FILE`). Default `kubernetes.ca`, else a fresh one; read it back as {@link GcpEmulator.caPem}.
+   */
+  ca?: CertificateAuthority;
+  /** Each cluster's Kubernetes API: CA (default {@link ca}), delays, load-balancer addresses (default `127.0.0.1`). */
   kubernetes?: { ca?: CertificateAuthority; delays?: Partial<KubernetesDelays>; loadBalancerAddress?: ClusterLoadBalancerAddress };
   /** A shared request log (the CLI's) that also gets every request. */
   sharedRequestLog?: RequestLog;
@@ -36,7 +41,9 @@ export interface GcpEmulatorOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
-  /** Port of the gRPC endpoint (ClusterManager v1, SecretManagerService v1; plaintext). Default 0 (a free port). */
+  /** Serve the REST endpoint over TLS too (certificate from {@link ca}): `endpoint` becomes `https://…`. Default false (gcloud's override lines are http). */
+  restTls?: boolean;
+  /** Port of the gRPC endpoint (ClusterManager v1, SecretManagerService v1; TLS with {@link ca}). Default 0 (a free port). */
   grpcPort?: number;
   logger?: Logger;
 }
@@ -61,6 +68,8 @@ export class GcpEmulator {
   readonly pool: KubernetesApiPool;
   /** The access token issued at start for {@link project}. */
   readonly accessToken: string;
+  /** Signs the gRPC endpoint's certificate (and each cluster's Kubernetes API unless `kubernetes.ca` is given). */
+  private readonly ca: CertificateAuthority;
   private readonly tokens = new AccessTokens();
   private readonly log = new RequestLog(5000);
   private server: EmulatorServer | undefined;
@@ -72,6 +81,7 @@ export class GcpEmulator {
     this.faults = new FaultInjector(options.faults);
     this.accessToken = this.tokens.issue(this.project);
     const k = options.kubernetes ?? {};
+    this.ca = options.ca ?? k.ca ?? createCertificateAuthority();
     this.pool = new KubernetesApiPool({
       verifyToken: (token, key) => {
         const project = this.tokens.projectOf(token);
@@ -80,7 +90,7 @@ export class GcpEmulator {
       },
       loadBalancerAddress: k.loadBalancerAddress ?? ipLoadBalancerAddress('127.0.0.1'),
       logger: options.logger ?? noopLogger,
-      ...(k.ca ? { ca: k.ca } : {}),
+      ca: k.ca ?? this.ca,
       ...(k.delays ? { delays: k.delays } : {}),
       ...(options.host ? { host: options.host } : {}),
       ...(options.sharedRequestLog ? { requestLog: options.sharedRequestLog } : {}),
@@ -101,30 +111,55 @@ export class GcpEmulator {
       logger: options.logger ?? noopLogger,
       ...(options.host ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.restTls ? { tls: { ca: emulator.ca } } : {}),
     });
+    const grpcHost = options.host ?? '127.0.0.1';
     emulator.grpc = await startGrpcServer({
       invoke: (route, message, call) => emulator.invoke(route, message, call),
       restBase: () => emulator.endpoint,
       faults: emulator.faults,
       requestLogs: [emulator.log, ...(options.sharedRequestLog ? [options.sharedRequestLog] : [])],
-      host: options.host ?? '127.0.0.1',
+      host: grpcHost,
       ...(options.grpcPort !== undefined ? { port: options.grpcPort } : {}),
+      tls: emulator.ca.issue([...new Set(['localhost', '127.0.0.1', '::1', grpcHost])].filter((h) => h !== '0.0.0.0' && h !== '::')),
     });
     return emulator;
   }
 
-  /** `http://host:port`; point `CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER` at `${endpoint}/`. */
+  /** `http://host:port` (`https://` with `restTls`); point `CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER` at `${endpoint}/`. */
   get endpoint(): string {
     if (!this.server) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
     return this.server.url;
   }
 
-  /** `host:port` of the plaintext gRPC endpoint: clients pass `apiEndpoint` = host, `port`, `sslCreds: grpc.credentials.createInsecure()`. */
+  /**
+   * `host:port` of the gRPC endpoint (TLS, certificate from {@link caPem} for `127.0.0.1`, `localhost`
+   * and the host): clients pass `apiEndpoint` = host, `port`, and
+   * `sslCreds: combineChannelCredentials(createSsl(caPem), <call credentials sending the token>)`.
+   */
   get grpcEndpoint(): string {
     if (!this.grpc) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
     return this.grpc.address;
   }
 
+  /** The gRPC endpoint as cloud-gcp's `endpoints` take it: `https://host:port`. */
+  get grpcUrl(): string {
+    return `https://${this.grpcEndpoint}`;
+  }
+
+  /** Host of the gRPC endpoint (`127.0.0.1` by default), the client's `apiEndpoint`. */
+  get grpcHost(): string {
+    if (!this.grpc) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
+    return this.options.host ?? '127.0.0.1';
+  }
+
+  /** PEM of the CA that signed the gRPC endpoint's certificate: what a gRPC client trusts. */
+  get caPem(): string {
+    return this.ca.caPem;
+  }
+
+  /** Serve the REST endpoint over TLS too (certificate from {@link ca}): `endpoint` becomes `https://…`. Default false (gcloud's override lines are http). */
+  restTls?: boolean;
   /** Port of the gRPC endpoint. */
   get grpcPort(): number {
     if (!this.grpc) throw new GoogleApiError('FAILED_PRECONDITION', 'not started');
@@ -193,7 +228,7 @@ export class GcpEmulator {
 
   private async handle(request: IncomingMessage, response: ServerResponse, ctx: ShellContext): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://emulator');
-    const base = `http://${request.headers.host ?? this.endpoint.replace(/^http:\/\//, '')}`;
+    const base = request.headers.host ? `${this.options.restTls ? 'https' : 'http'}://${request.headers.host}` : this.endpoint;
     let route: GcpRoute | undefined;
     try {
       route = routeOf(request.method ?? 'GET', url.pathname);

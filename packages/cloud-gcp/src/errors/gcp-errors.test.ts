@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { failedOperation, gcpErrors, mapGcpError } from './gcp-errors.js';
 
-/** A gRPC-transport error as gax raises it. */
-const grpc = (code: number, message: string) => Object.assign(new Error(`${code} ${message}`), { code, details: message });
+const NAMES: Record<number, string> = { 5: 'NOT_FOUND', 6: 'ALREADY_EXISTS', 7: 'PERMISSION_DENIED', 8: 'RESOURCE_EXHAUSTED', 9: 'FAILED_PRECONDITION', 14: 'UNAVAILABLE', 16: 'UNAUTHENTICATED' };
+/** A gRPC-transport error as grpc-js raises it: `CODE NAME: details`. */
+const grpc = (code: number, message: string) => Object.assign(new Error(`${code} ${NAMES[code] ?? 'UNKNOWN'}: ${message}`), { code, details: message });
 /** A REST-transport GaxiosError-like error: HTTP status on `response` and as `code`. */
 const rest = (status: number, message: string) => Object.assign(new Error(message), { code: status, response: { status, data: { error: { code: status, message } } } });
 
@@ -12,6 +13,8 @@ describe('gcpErrors', () => {
     [rest(400, 'Operation operation-1 is currently creating cluster shop. Please wait and try again once it is done.'), 'CONFLICT', true],
     [rest(403, "Insufficient regional quota to satisfy request: resource 'CPUS'"), 'QUOTA_EXCEEDED', false],
     [grpc(7, 'Required "container.clusters.create" permission'), 'PERMISSION_DENIED', false],
+    // GKE's quota refusal at create time: 403 over REST, PERMISSION_DENIED over gRPC.
+    [grpc(7, "Insufficient regional quota to satisfy request: resource 'CPUS'"), 'QUOTA_EXCEEDED', false],
     [rest(403, 'Permission denied on resource project shop-prod-123'), 'PERMISSION_DENIED', false],
     [grpc(6, 'Already exists: projects/p/locations/l/clusters/shop'), 'ALREADY_EXISTS', false],
     [rest(409, 'Already exists'), 'ALREADY_EXISTS', false],
@@ -27,6 +30,8 @@ describe('gcpErrors', () => {
     expect(mapped).toMatchObject({ code, retryable, provider: 'gcp' });
     expect(mapped.cause).toBe(error);
     expect(mapped.message).toMatch(/^creating cluster shop failed: /);
+    // No grpc-js `7 PERMISSION_DENIED:` prefix: the code says it.
+    expect(mapped.message).not.toMatch(/failed: \d+ [A-Z_]+:/);
   });
 
   it('answers "already exists" and "already gone" for both transports', () => {

@@ -60,6 +60,8 @@ export function grpcStatus(error: unknown): keyof typeof GRPC | 'OK_OR_UNKNOWN' 
   }
   if (code !== undefined) {
     const name = (Object.keys(GRPC) as (keyof typeof GRPC)[]).find((k) => GRPC[k] === code);
+    // GKE refuses a create over regional quota with PERMISSION_DENIED (403 over REST, code 7 over gRPC).
+    if (name === 'PERMISSION_DENIED' && QUOTA.test(messageOf(error))) return 'RESOURCE_EXHAUSTED';
     if (name) return name;
   }
   return 'OK_OR_UNKNOWN';
@@ -69,7 +71,8 @@ function messageOf(error: unknown): string {
   const e = (error ?? {}) as RawError;
   const data = e.response?.data as { error?: { message?: unknown } } | undefined;
   const fromBody = typeof data?.error?.message === 'string' ? data.error.message : undefined;
-  let own = typeof e.message === 'string' ? e.message : String(error);
+  // grpc-js prefixes the status (`7 PERMISSION_DENIED: …`): the mapped code says it already.
+  let own = (typeof e.message === 'string' ? e.message : String(error)).replace(/^\d+ [A-Z_]+: /, '');
   // gax REST errors carry the whole JSON body as their message: keep Google's sentence.
   if (own.startsWith('{')) {
     try {

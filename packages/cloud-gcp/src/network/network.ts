@@ -95,10 +95,20 @@ async function read<T>(get: () => Promise<[T, ...unknown[]]>): Promise<T | undef
   }
 }
 
-/** Polls a compute operation (global or regional) until DONE; DONE with `error.errors` is a failure. */
+/**
+ * Polls a compute operation (global or regional) until DONE; DONE with `error.errors` is a failure.
+ * An answer without an operation name is a failure too: nothing says the change happened, and
+ * carrying on would build the cluster on a network that may never exist.
+ */
 async function waitCompute(op: Operation, c: ComputeClients, gcp: ResolvedGcpConfig, started: { name?: string | null; region?: string | null } | undefined, resource: string, what: string): Promise<void> {
   const name = String(started?.name ?? '');
-  if (!name) return;
+  if (!name) {
+    throw new GatiError('PROVIDER_ERROR', `${what}: Compute Engine answered without an operation name, so its completion cannot be followed. Check the endpoint is Compute Engine v1 (or a faithful emulator) and run the call again: it resumes.`, {
+      provider: 'gcp',
+      retryable: false,
+      details: { resource },
+    });
+  }
   await op.wait(resource, async () => {
     const operation = name.split('/').pop() ?? name;
     const [o]: [IOperation, ...unknown[]] = started?.region

@@ -1,6 +1,8 @@
 import { GlobalOperationsClient, NetworksClient, RegionOperationsClient, RoutersClient, SubnetworksClient } from '@google-cloud/compute';
 import { ClusterManagerClient } from '@google-cloud/container';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { GoogleAuth, OAuth2Client, type AuthClient } from 'google-auth-library';
 import type { ComputeClients } from '../network/network.js';
@@ -36,14 +38,40 @@ async function authClientFor(config: ResolvedGcpConfig, explicit: AuthClient | u
 }
 
 /** Client options for one endpoint: REST over http for local servers, else the configured transport. */
-function options(endpoint: Endpoint | undefined, transport: 'grpc' | 'rest', authClient: AuthClient): ClientOptions {
+function options(endpoint: Endpoint | undefined, transport: 'grpc' | 'rest', authClient: AuthClient, ca: string | undefined): ClientOptions {
   const rest = transport === 'rest' || endpoint?.protocol === 'http';
   return {
     // The clients bundle their own google-auth-library copy: same runtime shape, distinct types.
     authClient: authClient as unknown as ClientOptions['authClient'],
     ...(endpoint ? { apiEndpoint: endpoint.host, port: endpoint.port, protocol: endpoint.protocol } : {}),
-    ...(rest ? { fallback: 'rest' as const } : { sslCreds: grpcCredentials(authClient) as unknown as ClientOptions['sslCreds'] }),
+    ...(rest ? { fallback: 'rest' as const } : { sslCreds: grpcCredentials(authClient, ca) as unknown as ClientOptions['sslCreds'] }),
   };
+}
+
+/** The public roots plus `ca`: an extra CA is trusted besides them, never instead (a leftover emulator CA must not cut Google off). */
+function trustedRoots(ca: string): string {
+  return [...rootCertificates, ca].join('\n');
+}
+
+/**
+ * REST over https trusting `ca` too. gax hands its own keep-alive agent to the auth client's
+ * `fetch` (gaxios, node-fetch underneath), so the agent is swapped there; everything else goes
+ * to the auth client itself.
+ */
+function withCa(authClient: AuthClient, ca: string | undefined): AuthClient {
+  if (!ca) return authClient;
+  const agent = new Agent({ keepAlive: true, ca: trustedRoots(ca) });
+  const fetchWithCa = (url: string | URL, init: Record<string, unknown> = {}): unknown => {
+    const https = new URL(String(url)).protocol === 'https:';
+    return (authClient as unknown as { fetch(u: string | URL, i: Record<string, unknown>): unknown }).fetch(url, https ? { ...init, agent } : init);
+  };
+  return new Proxy(authClient, {
+    get(target, property) {
+      if (property === 'fetch') return fetchWithCa;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /**
@@ -51,7 +79,7 @@ function options(endpoint: Endpoint | undefined, transport: 'grpc' | 'rest', aut
  * (`createFromGoogleCredential`) sends no token with google-auth-library >= 10
  * (grpc-node issue 2993), so the headers are copied from the auth client here.
  */
-function grpcCredentials(authClient: AuthClient): grpc.ChannelCredentials {
+function grpcCredentials(authClient: AuthClient, ca: string | undefined): grpc.ChannelCredentials {
   const perCall = grpc.credentials.createFromMetadataGenerator((_params, callback) => {
     authClient.getRequestHeaders().then(
       (headers) => {
@@ -63,14 +91,14 @@ function grpcCredentials(authClient: AuthClient): grpc.ChannelCredentials {
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     );
   });
-  return grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(), perCall);
+  return grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(ca ? Buffer.from(trustedRoots(ca)) : null), perCall);
 }
 
 export async function createClients(config: ResolvedGcpConfig, explicit: AuthClient | undefined): Promise<GcpClients> {
-  const authClient = await authClientFor(config, explicit);
+  const authClient = withCa(await authClientFor(config, explicit), config.ca);
   return {
-    container: new ClusterManagerClient(options(config.endpoints.container, config.transport, authClient)),
-    secrets: new SecretManagerServiceClient(options(config.endpoints.secretManager, config.transport, authClient)),
+    container: new ClusterManagerClient(options(config.endpoints.container, config.transport, authClient, config.ca)),
+    secrets: new SecretManagerServiceClient(options(config.endpoints.secretManager, config.transport, authClient, config.ca)),
     compute: computeClients(config, authClient),
     accessToken: async () => {
       const { token } = await authClient.getAccessToken();

@@ -26,6 +26,17 @@ describe('GCP provider config', () => {
     expect(config.endpoints.container).toEqual({ host: '127.0.0.1', port: 8123, protocol: 'http' });
   });
 
+  it('https endpoints keep gRPC (REST when asked); an http Container or Secret Manager endpoint means REST; `ca` must be PEM', () => {
+    const base = { projectId: 'shop-prod-123', region: 'europe-west1' };
+    const grpcEndpoints = { container: 'https://127.0.0.1:8443', secretManager: 'https://127.0.0.1:8443', compute: 'http://127.0.0.1:8080' };
+    expect(resolve({ ...base, endpoints: grpcEndpoints }).transport).toBe('grpc');
+    expect(resolve({ ...base, endpoints: grpcEndpoints, gcp: { transport: 'rest' } }).transport).toBe('rest');
+    expect(resolve({ ...base, endpoints: { ...grpcEndpoints, secretManager: 'http://127.0.0.1:8080' } }).transport).toBe('rest');
+    expect(resolve({ ...base, endpoints: grpcEndpoints }).endpoints.container).toEqual({ host: '127.0.0.1', port: 8443, protocol: 'https' });
+    expect(() => resolve({ ...base, ca: 'not a certificate' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', details: { issues: [expect.objectContaining({ path: 'ca' })] } }));
+    expect(() => resolve({ ...base, endpoints: { container: 'grpc://127.0.0.1:8443' } })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));
+  });
+
   it('a zone makes clusters zonal and must be in the region', () => {
     expect(resolve({ projectId: 'shop-prod-123', region: 'europe-west1', zone: 'europe-west1-b' }).location).toBe('europe-west1-b');
     expect(() => resolve({ projectId: 'shop-prod-123', region: 'europe-west1', zone: 'us-east1-b' })).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG' }));

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { BaseProviderConfigSchema, GatiError, type Logger } from '@gati-framework/core';
 import type { AuthClient } from 'google-auth-library';
 import { z } from 'zod';
@@ -22,7 +23,7 @@ export const GcpSectionSchema = z.object({
   servicesCidr: z.cidrv4().optional(),
   /** Control-plane range of a private cluster, a /28. Default 172.16.0.0/28. */
   masterIpv4CidrBlock: z.cidrv4().refine((c) => c.endsWith('/28'), 'must be a /28 range').optional(),
-  /** gRPC (default) or REST/JSON; http endpoints always use REST. */
+  /** gRPC (default) or REST/JSON; an `http://` Container or Secret Manager endpoint means REST for both. */
   transport: z.enum(['grpc', 'rest']).optional(),
 });
 
@@ -33,8 +34,15 @@ export const GcpProviderConfigSchema = BaseProviderConfigSchema.extend({
   zone: z.string().regex(ZONE, 'must be a GCP zone such as europe-west1-b').optional(),
   /** A service-account key file; default Application Default Credentials. */
   keyFile: z.string().min(1).optional(),
-  /** API endpoints (emulators, Private Service Connect); default the CLOUDSDK_API_ENDPOINT_OVERRIDES_* variables, then Google's. */
-  endpoints: z.object({ container: z.url().optional(), secretManager: z.url().optional(), compute: z.url().optional() }).optional(),
+  /**
+   * API endpoints (emulators, Private Service Connect); default the CLOUDSDK_API_ENDPOINT_OVERRIDES_*
+   * variables, then Google's. `https://host:port` is TLS: gRPC unless `gcp.transport` is `rest`
+   * (Compute is always REST); `http://host:port` is plaintext REST (for Container or Secret
+   * Manager it switches both to REST, as gcloud's local override lines intend).
+   */
+  endpoints: z.object({ container: z.url({ protocol: /^https?$/ }).optional(), secretManager: z.url({ protocol: /^https?$/ }).optional(), compute: z.url({ protocol: /^https?$/ }).optional() }).optional(),
+  /** PEM of a CA to trust besides the public roots (gRPC and REST over TLS); default the file in `GATI_EMULATOR_CA_FILE` or `NODE_EXTRA_CA_CERTS`. */
+  ca: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'must be a PEM certificate' }).optional(),
   gcp: GcpSectionSchema.optional(),
   /** Secret Manager: user-managed replica regions (default automatic replication); enabled versions kept (default 2). */
   secrets: z.object({ replicaLocations: z.array(z.string().regex(REGION, 'must be a GCP region')).min(1).optional(), keepVersions: z.number().int().min(1).max(100).optional() }).optional(),
@@ -65,9 +73,12 @@ export interface ResolvedGcpConfig {
   /** Where clusters live: the zone when zonal, else the region. */
   location: string;
   keyFile?: string;
+  /** PEM of an extra CA to trust (emulators, private endpoints). */
+  ca?: string;
   /** Explicit token from CLOUDSDK_AUTH_ACCESS_TOKEN (kept out of logs). */
   accessToken?: string;
   endpoints: { container?: Endpoint; secretManager?: Endpoint; compute?: Endpoint };
+  /** How Container and Secret Manager are reached (Compute is always REST). */
   transport: 'grpc' | 'rest';
   releaseChannel: 'RAPID' | 'REGULAR' | 'STABLE' | 'EXTENDED';
   deletionProtection: boolean;
@@ -110,7 +121,10 @@ export function resolveGcpConfig(parsed: z.infer<typeof GcpProviderConfigSchema>
   const container = endpoint(parsed.endpoints?.container ?? parsed.endpoint ?? env['CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER']);
   const secretManager = endpoint(parsed.endpoints?.secretManager ?? parsed.endpoint ?? env['CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER']);
   const compute = endpoint(parsed.endpoints?.compute ?? parsed.endpoint ?? env['CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE']);
-  const anyHttp = [container, secretManager, compute].some((e) => e?.protocol === 'http');
+  // gcloud's local override lines are plaintext REST URLs: one for Container or Secret Manager means REST
+  // for both. Compute is REST whatever the transport.
+  const plaintext = [container, secretManager].some((e) => e?.protocol === 'http');
+  const ca = parsed.ca ?? readCaFile(env['GATI_EMULATOR_CA_FILE'] ?? env['NODE_EXTRA_CA_CERTS']);
   const base = parsed.retryBaseDelayMs ?? 200;
   const poll = parsed.pollIntervalMs ?? 5000;
   const token = env['CLOUDSDK_AUTH_ACCESS_TOKEN'];
@@ -121,8 +135,9 @@ export function resolveGcpConfig(parsed: z.infer<typeof GcpProviderConfigSchema>
     location: parsed.zone ?? region,
     ...(parsed.keyFile ? { keyFile: parsed.keyFile } : {}),
     ...(token ? { accessToken: token } : {}),
+    ...(ca ? { ca } : {}),
     endpoints: { ...(container ? { container } : {}), ...(secretManager ? { secretManager } : {}), ...(compute ? { compute } : {}) },
-    transport: anyHttp ? 'rest' : (parsed.gcp?.transport ?? 'grpc'),
+    transport: plaintext ? 'rest' : (parsed.gcp?.transport ?? 'grpc'),
     releaseChannel: parsed.gcp?.releaseChannel ?? 'REGULAR',
     deletionProtection: parsed.gcp?.deletionProtection ?? false,
     ...(parsed.gcp?.network ? { network: parsed.gcp.network } : {}),
@@ -136,6 +151,19 @@ export function resolveGcpConfig(parsed: z.infer<typeof GcpProviderConfigSchema>
     maxPollIntervalMs: parsed.maxPollIntervalMs ?? Math.max(poll, 30_000),
     operationTimeoutMs: parsed.operationTimeoutMs ?? 45 * 60_000,
   };
+}
+
+function readCaFile(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new GatiError('INVALID_CONFIG', `Cannot read the CA file ${path} (from GATI_EMULATOR_CA_FILE / NODE_EXTRA_CA_CERTS): ${(error as Error).message}`, {
+      provider: 'gcp',
+      cause: error,
+      details: { issues: [{ path: 'ca', message: 'unreadable CA file', code: 'custom' }] },
+    });
+  }
 }
 
 /** GCE machine types: families such as e2-standard-4, n2d-highmem-8, c3-standard-4-lssd, custom-4-16384. */

@@ -2,7 +2,7 @@ import type { GcpEmulator } from '@gati-framework/cloud-emulator/gcp';
 import type { ClusterConfigInput, ProgressEvent } from '@gati-framework/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GCPCloudProvider } from '../index.js';
-import { providerConfig, startEmulator } from '../../test/emulator.js';
+import { providerConfig, startEmulator, TRANSPORTS } from '../../test/emulator.js';
 
 let emu: GcpEmulator;
 let provider: GCPCloudProvider;
@@ -17,17 +17,18 @@ const cluster = (pools = 1): ClusterConfigInput => ({
   tags: { team: 'payments' },
 });
 
-beforeEach(async () => {
-  emu = await startEmulator();
-  provider = new GCPCloudProvider();
-  await provider.initialize(providerConfig(emu));
-});
-afterEach(async () => {
-  await provider.close();
-  await emu.close();
-});
+// Container and Secret Manager over REST, then over gRPC (TLS, the token as call credentials): faults arrive as HTTP statuses in one, gRPC codes in the other.
+describe.each(TRANSPORTS)('GKE provisioning under real-world failures, over %s', (transport) => {
+  beforeEach(async () => {
+    emu = await startEmulator();
+    provider = new GCPCloudProvider();
+    await provider.initialize(providerConfig(emu, {}, transport));
+  });
+  afterEach(async () => {
+    await provider.close();
+    await emu.close();
+  });
 
-describe('GKE provisioning under real-world failures', () => {
   it('30% throttling, 5% server errors and lost responses: one cluster, no duplicate, and delete leaves nothing', async () => {
     emu.faults.configure({ seed: 2, throttleRate: 0.3, serverErrorRate: 0.05, lostResponseRate: 0.1 });
     const info = await provider.createCluster(cluster(2), { timeoutMs: 60_000 });
@@ -44,9 +45,11 @@ describe('GKE provisioning under real-world failures', () => {
     });
     expect(emu.inventory().nodePools).toHaveLength(2);
     // The seed fails some create calls themselves (after the work was done, for lost responses): the retry must adopt, not duplicate.
-    const creates = ['InsertNetwork', 'InsertSubnetwork', 'CreateCluster'].flatMap((operation) => emu.requests({ operation }).map((r) => r.status));
-    expect(creates.filter((status) => status >= 500).length).toBeGreaterThan(0);
-    expect(emu.requests().filter((r) => r.status === 429 || r.status >= 500).length).toBeGreaterThan(3);
+    // (The log's status is HTTP over REST, the gRPC code over gRPC: the injected fault is what both share.)
+    const creates = ['InsertNetwork', 'InsertSubnetwork', 'CreateCluster'].flatMap((operation) => emu.requests({ operation }).map((r) => r.fault));
+    expect(creates.filter((fault) => fault === 'server-error' || fault === 'lost-response').length).toBeGreaterThan(0);
+    expect(emu.requests().filter((r) => r.fault !== undefined).length).toBeGreaterThan(3);
+    if (transport === 'grpc') expect(emu.requests({ service: 'gcp:container' }).filter((r) => r.fault !== undefined && r.path.startsWith('/google.container.v1.ClusterManager/')).length).toBeGreaterThan(0);
     await provider.deleteCluster('shop', { timeoutMs: 60_000 });
     expect(emu.inventory()).toEqual({ clusters: [], nodePools: [], networks: [], subnetworks: [], routers: [], secrets: [] });
   }, 90_000);
@@ -108,7 +111,7 @@ describe('GKE provisioning under real-world failures', () => {
 
   it('a zonal cluster lives in the zone; deleting a missing cluster is NOT_FOUND', async () => {
     const zonal = new GCPCloudProvider();
-    await zonal.initialize(providerConfig(emu, { zone: 'europe-west1-b' }));
+    await zonal.initialize(providerConfig(emu, { zone: 'europe-west1-b' }, transport));
     try {
       await zonal.createCluster(cluster(1));
       expect(emu.inventory().clusters).toEqual([`gke_${emu.project}_europe-west1-b_shop`]);

@@ -1,6 +1,6 @@
 import { SecretNameSchema } from '@gati-framework/core';
 import { describe, expect, it } from 'vitest';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '@aws-crypto/crc32c';
 import { fromSecretId, toSecretId } from './secret-name.js';
 
 /** Seeded random: failures reproduce. */
@@ -42,8 +42,8 @@ describe('secret name mapping', () => {
   });
 });
 
-describe('crc32c', () => {
-  it('matches the Castagnoli check values', () => {
+describe('crc32c (@aws-crypto/crc32c)', () => {
+  it('is CRC32C, the Castagnoli checksum Secret Manager keeps, not plain CRC32', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283);
     expect(crc32c(new Uint8Array())).toBe(0);
     expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);

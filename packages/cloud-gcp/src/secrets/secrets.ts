@@ -2,7 +2,7 @@ import { GatiError, ownershipTags, type DeleteSecretOptions, type Operation, typ
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { grpcStatus } from '../errors/gcp-errors.js';
 import { toLabels } from '../labels/labels.js';
-import { crc32c } from './crc32c.js';
+import { crc32c } from '@aws-crypto/crc32c';
 import { toSecretId } from './secret-name.js';
 
 export interface SecretStoreOptions {
