@@ -3,7 +3,7 @@ import type { FaultInjector } from '../common/faults.js';
 import { StateClock } from '../common/state-clock.js';
 import type { KubernetesApiPool } from '../kubernetes/cluster-pool.js';
 import { renderGcpFault } from './faults.js';
-import { CLUSTER_NAME, clusterJson, clusterKey, initialPools, LOCATION, nodePoolJson, operationJson, type ClusterRecord, type NodePoolRecord, type OperationRecord } from './shapes.js';
+import { CLUSTER_NAME, clusterJson, clusterKey, initialPools, KUBERNETES_VERSION, LOCATION, nodePoolJson, operationJson, type ClusterRecord, type NodePoolRecord, type OperationRecord } from './shapes.js';
 import { GoogleApiError } from './wire.js';
 
 /** Delays of GKE's long-running work, in ms. */
@@ -69,7 +69,7 @@ export class GkeService {
     const record: ClusterRecord = { project, location, name, spec: { ...(spec as Record<string, unknown>) }, createTime: new Date().toISOString() };
     const decision = this.operationFaults.decide('container:CreateCluster', true);
     if (decision.kind === 'none') {
-      const api = await this.pool.create(key);
+      const api = await this.pool.create(key, { version: KUBERNETES_VERSION });
       record.endpoint = api.endpoint.replace(/^https:\/\//, '');
       record.caPem = api.caPem;
     } else {

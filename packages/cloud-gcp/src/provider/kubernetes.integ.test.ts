@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { GcpEmulator } from '@gati-framework/cloud-emulator/gcp';
+import { gcloudEnv, prepareGcloudConfig, type GcpEmulator } from '@gati-framework/cloud-emulator/gcp';
 import { KubeClient } from '@gati-framework/kubernetes';
+import { describeKubernetesContract } from '@gati-framework/kubernetes/testing';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GCPCloudProvider } from '../index.js';
@@ -15,7 +16,7 @@ const has = (command: string, args: string[]): Promise<boolean> => run(command, 
 const hasKubectl = await has('kubectl', ['version', '--client']);
 const hasPlugin = await has('gke-gcloud-auth-plugin', ['--version']);
 if (!hasKubectl) console.warn('[cloud-gcp] kubectl not found: the kubectl parts of the GKE kubeconfig tests are SKIPPED');
-if (!hasPlugin) console.warn('[cloud-gcp] gke-gcloud-auth-plugin not found: the exec-user kubectl test is SKIPPED');
+if (!hasPlugin) console.warn('[cloud-gcp] gke-gcloud-auth-plugin not found: the exec-user kubectl and KubeClient tests are SKIPPED');
 
 let emu: GcpEmulator;
 let provider: GCPCloudProvider;
@@ -26,13 +27,13 @@ beforeAll(async () => {
   emu = await startEmulator();
   provider = new GCPCloudProvider();
   await provider.initialize(providerConfig(emu));
-  await provider.createCluster({ name: 'kube', version: '1.33', nodePools: [{ name: 'p', instanceType: 'e2-standard-2', minNodes: 1, desiredNodes: 1, maxNodes: 2 }] });
   dir = mkdtempSync(join(tmpdir(), 'gati-gcp-'));
 }, 60_000);
 afterAll(async () => {
   await provider.close();
   await emu.close();
   rmSync(dir, { recursive: true, force: true });
+  if (gcloudConfig) rmSync(gcloudConfig, { recursive: true, force: true });
 });
 
 type Kubeconfig = {
@@ -41,7 +42,21 @@ type Kubeconfig = {
   users: { user: { token?: string; exec?: { command: string; apiVersion: string; provideClusterInfo: boolean } } }[];
 };
 
-describe('GKE kubeconfig', () => {
+/** What gke-gcloud-auth-plugin needs to mint from the emulator's token, offline (gcloud's own lines). */
+let gcloudConfig: string | undefined;
+const pluginEnv = (): Record<string, string> => {
+  gcloudConfig ??= prepareGcloudConfig();
+  return { ...gcloudEnv(emu.endpoint, emu.project, emu.accessToken, gcloudConfig), HOME: dir };
+};
+
+describe('GKE specifics: kubeconfig as gcloud writes it, external passthrough load balancer', () => {
+  beforeAll(async () => {
+    await provider.createCluster({ name: 'kube', version: '1.33', nodePools: [{ name: 'p', instanceType: 'e2-standard-2', minNodes: 1, desiredNodes: 1, maxNodes: 2 }] });
+  }, 60_000);
+  afterAll(async () => {
+    await provider.deleteCluster('kube');
+  }, 60_000);
+
   it('default: context gke_PROJECT_LOCATION_NAME, server and CA from the cluster, an exec user running gke-gcloud-auth-plugin', async () => {
     const kc = parse(await provider.getKubeconfig('kube')) as Kubeconfig;
     expect(kc['current-context']).toBe(`gke_${emu.project}_${location}_kube`);
@@ -50,21 +65,7 @@ describe('GKE kubeconfig', () => {
     expect(kc.users[0]?.user.exec).toMatchObject({ command: 'gke-gcloud-auth-plugin', apiVersion: 'client.authentication.k8s.io/v1beta1', provideClusterInfo: true });
   });
 
-  it('token mode drives @gati-framework/kubernetes: a deployment rolls out, and a load balancer address comes back', async () => {
-    const kube = KubeClient.fromKubeconfig(await provider.getKubeconfig('kube', { auth: 'token' }));
-    try {
-      await kube.apply([
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: { name: 'web', namespace: 'default' },
-          spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
-        },
-      ]);
-      await expect(kube.rolloutStatus('web', { timeoutMs: 20_000 })).resolves.toMatchObject({ revision: 1 });
-    } finally {
-      kube.close();
-    }
+  it('network, external: a backend-service-based passthrough load balancer (cloud.google.com/l4-rbs) and its address', async () => {
     const lb = await provider.createLoadBalancer({ clusterName: 'kube', name: 'web', type: 'network', port: 80, targetPort: 8080, selector: { app: 'web' } }, { timeoutMs: 20_000 });
     expect(lb).toMatchObject({ clusterName: 'kube', type: 'network', status: 'ACTIVE' });
     expect(lb.endpoint).toBeTruthy();
@@ -89,22 +90,20 @@ describe('GKE kubeconfig', () => {
     }
   });
 
-  it.skipIf(!hasKubectl)('kubectl reads the cluster with the token kubeconfig', async () => {
-    const file = join(dir, 'token');
-    writeFileSync(file, await provider.getKubeconfig('kube', { auth: 'token' }), { mode: 0o600 });
-    const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', 'namespaces', '-o', 'name']);
-    expect(stdout).toContain('namespace/default');
-  });
-
   it.skipIf(!hasKubectl || !hasPlugin)('kubectl reads the cluster through gke-gcloud-auth-plugin with CLOUDSDK_AUTH_ACCESS_TOKEN', async () => {
     const file = join(dir, 'exec');
     writeFileSync(file, await provider.getKubeconfig('kube'), { mode: 0o600 });
-    const config = join(dir, 'gcloud');
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(config, { recursive: true });
-    writeFileSync(join(config, 'gce'), 'False');
-    const env = { PATH: process.env['PATH'] ?? '', HOME: dir, CLOUDSDK_CONFIG: config, CLOUDSDK_AUTH_ACCESS_TOKEN: emu.accessToken, CLOUDSDK_CORE_PROJECT: emu.project, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' };
-    const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', 'namespaces', '-o', 'name'], { env });
+    const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', 'namespaces', '-o', 'name'], { env: { PATH: process.env['PATH'] ?? '', ...pluginEnv() } });
     expect(stdout).toContain('namespace/default');
   }, 30_000);
+});
+
+describeKubernetesContract({
+  provider: () => provider,
+  clusterConfig: (name) => ({ name, version: '1.33', nodePools: [{ name: 'p', instanceType: 'e2-standard-2', minNodes: 1, desiredNodes: 1, maxNodes: 2 }] }),
+  execCommand: 'gke-gcloud-auth-plugin',
+  ...(hasPlugin ? { execEnv: pluginEnv } : {}),
+  networkAnnotations: { 'networking.gke.io/load-balancer-type': 'Internal' },
+  application: { annotations: { 'kubernetes.io/ingress.class': 'gce' } },
+  inventory: () => emu.inventory(),
 });

@@ -1,36 +1,40 @@
 import { SecretNameSchema } from '@gati-framework/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc32c } from '@aws-crypto/crc32c';
 import { fromSecretId, toSecretId } from './secret-name.js';
-
-/** Seeded random: failures reproduce. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a * 1103515245 + 12345) % 2 ** 31;
-    return a / 2 ** 31;
-  };
-}
 
 const FIRST = 'abcXYZ019';
 const REST = 'aZ09._/-_./';
 
 describe('secret name mapping', () => {
-  it('is reversible, collision-free and always a valid Secret Manager id (fuzzed, 20 000 names)', () => {
-    const random = seeded(7);
-    const seen = new Map<string, string>();
-    for (let n = 0; n < 20_000; n++) {
-      const length = 1 + Math.floor(random() * 127);
-      let name = FIRST[Math.floor(random() * FIRST.length)] as string;
-      while (name.length < length) name += REST[Math.floor(random() * REST.length)];
-      expect(SecretNameSchema.safeParse(name).success).toBe(true);
-      const id = toSecretId(name);
-      expect(id).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
-      expect(fromSecretId(id)).toBe(name);
-      const earlier = seen.get(id);
-      if (earlier !== undefined) expect(earlier).toBe(name);
-      seen.set(id, name);
-    }
+  // Toolkit names (core's SecretNameSchema): a letter or digit, then letters, digits and . _ / -.
+  const names = fc.tuple(fc.constantFrom(...FIRST), fc.string({ unit: fc.constantFrom(...REST), maxLength: 126 })).map(([first, rest]) => first + rest);
+
+  it('is reversible and always a valid Secret Manager id, so no two names share one (fast-check, 20 000 names)', () => {
+    fc.assert(
+      fc.property(names, (name) => {
+        expect(SecretNameSchema.safeParse(name).success).toBe(true);
+        const id = toSecretId(name);
+        expect(id).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
+        expect(fromSecretId(id)).toBe(name);
+      }),
+      { numRuns: 20_000, seed: 7 },
+    );
+  });
+
+  it('a name and its one-character neighbours never share an id', () => {
+    const neighbour = fc.tuple(names, fc.nat(), fc.constantFrom(...REST)).map(([name, at, ch]) => {
+      const i = 1 + (at % Math.max(1, name.length - 1));
+      return [name, i < name.length ? name.slice(0, i) + ch + name.slice(i + 1) : name + ch] as const;
+    });
+    fc.assert(
+      fc.property(neighbour, ([a, b]) => {
+        fc.pre(a !== b);
+        expect(toSecretId(a)).not.toBe(toSecretId(b));
+      }),
+      { numRuns: 20_000, seed: 8 },
+    );
   });
 
   it('keeps names that are already valid ids readable, and escapes the rest', () => {
