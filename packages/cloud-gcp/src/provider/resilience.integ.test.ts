@@ -92,6 +92,18 @@ describe.each(TRANSPORTS)('GKE provisioning under real-world failures, over %s',
     expect(emu.requests({ operation: 'CreateCluster' }).filter((r) => r.status === 200)).toHaveLength(1);
   });
 
+  it('"operation in progress" (FAILED_PRECONDITION while the cluster is busy) is waited on and retried', async () => {
+    // What GKE answers when a node pool is added while another operation runs on the cluster.
+    const busy = 'Operation operation-1733300000000-abc is currently creating node pool general on cluster shop. Please wait and try again once it is done.';
+    // Pools of a new cluster come inline with it; a pool added to an existing cluster is its own operation.
+    await provider.createCluster(cluster(1));
+    emu.faults.addRule({ match: /^container:CreateNodePool$/, error: 'FAILED_PRECONDITION', status: 400, message: busy, times: 2 });
+    const info = await provider.createCluster(cluster(2), { timeoutMs: 60_000 });
+    expect(info.nodePools.map((p) => p.name).sort()).toEqual(['batch', 'general']);
+    expect(emu.requests({ operation: 'CreateNodePool' }).filter((r) => r.fault !== undefined)).toHaveLength(2);
+    expect(emu.inventory().nodePools).toHaveLength(2);
+  });
+
   it('permission denied fails within seconds, not at the deadline', async () => {
     emu.faults.addRule({ match: /^container:CreateCluster$/, error: 'PermissionDenied' });
     const started = Date.now();
