@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
-import { BaseProviderConfigSchema, GatiError, parseConfig, type Logger } from '@gati-framework/core';
+import { BaseProviderConfigSchema, extraCaFromEnvironment, GatiError, parseConfig, type Logger } from '@gati-framework/core';
 import { z } from 'zod';
 import type { KubeloginMode } from '../auth/kubeconfig.js';
 
@@ -102,7 +101,7 @@ export function resolveAzureConfig(input: unknown, env: NodeJS.ProcessEnv = proc
     throw new GatiError('INVALID_CONFIG', `Azure provider config is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`, { provider: 'azure', details: { issues } });
   }
   const keyVaultUrl = parsed.keyVaultUrl ?? env['AZURE_KEYVAULT_URL'];
-  const ca = parsed.ca ?? readCaFile(env['GATI_EMULATOR_CA_FILE'] ?? env['NODE_EXTRA_CA_CERTS']);
+  const ca = parsed.ca ?? extraCaFromEnvironment('azure', env);
   return {
     subscriptionId,
     resourceGroup: parsed.resourceGroup ?? env['AZURE_RESOURCE_GROUP'] ?? 'gati',
@@ -123,15 +122,3 @@ export function resolveAzureConfig(input: unknown, env: NodeJS.ProcessEnv = proc
   };
 }
 
-function readCaFile(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new GatiError('INVALID_CONFIG', `Cannot read the CA file ${path} (from GATI_EMULATOR_CA_FILE / NODE_EXTRA_CA_CERTS): ${(error as Error).message}`, {
-      provider: 'azure',
-      cause: error,
-      details: { issues: [{ path: 'ca', message: 'unreadable CA file', code: 'custom' }] },
-    });
-  }
-}

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { BaseProviderConfigSchema, GatiError, type Logger } from '@gati-framework/core';
+import { BaseProviderConfigSchema, extraCaFromEnvironment, GatiError, type Logger } from '@gati-framework/core';
 import type { AuthClient } from 'google-auth-library';
 import { z } from 'zod';
 
@@ -124,7 +123,7 @@ export function resolveGcpConfig(parsed: z.infer<typeof GcpProviderConfigSchema>
   // gcloud's local override lines are plaintext REST URLs: one for Container or Secret Manager means REST
   // for both. Compute is REST whatever the transport.
   const plaintext = [container, secretManager].some((e) => e?.protocol === 'http');
-  const ca = parsed.ca ?? readCaFile(env['GATI_EMULATOR_CA_FILE'] ?? env['NODE_EXTRA_CA_CERTS']);
+  const ca = parsed.ca ?? extraCaFromEnvironment('gcp', env);
   const base = parsed.retryBaseDelayMs ?? 200;
   const poll = parsed.pollIntervalMs ?? 5000;
   const token = env['CLOUDSDK_AUTH_ACCESS_TOKEN'];
@@ -151,19 +150,6 @@ export function resolveGcpConfig(parsed: z.infer<typeof GcpProviderConfigSchema>
     maxPollIntervalMs: parsed.maxPollIntervalMs ?? Math.max(poll, 30_000),
     operationTimeoutMs: parsed.operationTimeoutMs ?? 45 * 60_000,
   };
-}
-
-function readCaFile(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new GatiError('INVALID_CONFIG', `Cannot read the CA file ${path} (from GATI_EMULATOR_CA_FILE / NODE_EXTRA_CA_CERTS): ${(error as Error).message}`, {
-      provider: 'gcp',
-      cause: error,
-      details: { issues: [{ path: 'ca', message: 'unreadable CA file', code: 'custom' }] },
-    });
-  }
 }
 
 /** GCE machine types: families such as e2-standard-4, n2d-highmem-8, c3-standard-4-lssd, custom-4-16384. */
