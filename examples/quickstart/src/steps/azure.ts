@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AzureEmulator, azureEnv } from '@gati-framework/cloud-emulator/azure';
@@ -14,21 +14,18 @@ import { applyEnv, demoCluster, runCloudChain } from './cloud-chain.js';
  * DefaultAzureCredential) to run it against a real subscription: it creates billable resources.
  */
 export async function runAzureStep(print: Printer): Promise<void> {
-  const real = process.env['GATI_QUICKSTART_REAL_AZURE'] === '1';
-  const external = !real && process.env['AZURE_RESOURCE_MANAGER_ENDPOINT'] !== undefined;
-  const settings = { resourceGroup: process.env['AZURE_RESOURCE_GROUP'] ?? 'shop-demo', location: process.env['AZURE_LOCATION'] ?? 'westeurope', azure: { applicationRouting: true } };
   await runCloudChain(print, {
     cloud: 'azure',
     label: 'Azure',
     product: 'AKS',
-    against: real ? 'REAL AZURE' : external ? 'the emulator the AZURE_* lines name' : 'Azure emulator',
-    timeoutMs: real ? 40 * 60_000 : 60_000,
+    realFlag: 'GATI_QUICKSTART_REAL_AZURE',
+    emulatorVariable: 'AZURE_RESOURCE_MANAGER_ENDPOINT',
+    providerOptions: { resourceGroup: process.env['AZURE_RESOURCE_GROUP'] ?? 'shop-demo', location: process.env['AZURE_LOCATION'] ?? 'westeurope', azure: { applicationRouting: true } },
+    realTimeoutMs: 40 * 60_000,
     cluster: demoCluster('1.31', 'Standard_D4s_v5', 'Standard_F8s_v2'),
     loadBalancer: { name: 'shop-web-lb', namespace: 'shop', type: 'network', serviceName: 'shop-web', port: 80, targetPort: 8080, healthCheck: { path: '/readyz' } },
     words: { token: 'an in-process Entra token for the AKS server app', loadBalancer: 'Azure Load Balancer (Service of type LoadBalancer)', secrets: 'Key Vault', deleted: "the AKS cluster (with Gati's system pool), its virtual network and resource group" },
-    async start(print) {
-      const fast = real ? {} : { pollIntervalMs: 100, maxPollIntervalMs: 500 };
-      if (real || external) return { providerOptions: { ...settings, ...fast }, close: async () => {} };
+    async startEmulator(print) {
       const emulator = await AzureEmulator.start({ retryAfterSeconds: 0, kubernetes: { delays: { podStartMs: 100, podReadyMs: 150, loadBalancerMs: 300 } } });
       const dir = mkdtempSync(join(tmpdir(), 'gati-quickstart-azure-'));
       const caFile = join(dir, 'ca.pem');
@@ -36,7 +33,7 @@ export async function runAzureStep(print: Printer): Promise<void> {
       const restore = applyEnv(azureEnv(emulator, caFile));
       print.line(`Azure emulator at ${emulator.armEndpoint}; vault ${emulator.vaultUrl()}; the provider reads Resource Manager, the vault and the CA from the AZURE_* lines`);
       return {
-        providerOptions: { ...settings, ...fast, credential: emulator.credential() },
+        providerOptions: { credential: emulator.credential() },
         inventory: () => emulator.inventory(),
         close: async () => {
           restore();

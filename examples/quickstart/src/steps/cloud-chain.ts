@@ -21,18 +21,24 @@ export interface CloudChain {
   label: string;
   /** `EKS`, `GKE`, `AKS`. */
   product: string;
-  /** What the chain runs against, for the heading: `AWS emulator`, `REAL AWS`. */
-  against: string;
-  /** Real clouds get real deadlines. */
-  timeoutMs: number;
+  /** Set to `1`, the chain runs against the real cloud (billable resources). */
+  realFlag: string;
+  /** Set, the environment names an emulator (a sourced `gati-emulator --env-file`): use it, start none. */
+  emulatorVariable?: string;
+  /** Options for `createCloudProvider` in every mode; a started emulator adds its own. */
+  providerOptions: Record<string, unknown>;
+  /** A real cloud's deadline for create and delete. */
+  realTimeoutMs: number;
+  /** Lines printed under the heading. */
+  notes?: string[];
   /** The shared cluster config with the cloud's machine types. */
   cluster: ClusterConfigInput;
   /** The load balancer the chain makes (its cluster is the chain's). */
   loadBalancer: Omit<LoadBalancerConfigInput, 'clusterName'>;
   /** Words in the printed lines: how the token is minted, what the load balancer and secret store are, what delete removes. */
   words: { token: string; loadBalancer: string; secrets: string; deleted: string };
-  /** Starts the emulator (or reads the environment) and says where it runs. */
-  start(print: Printer): Promise<ChainTarget>;
+  /** Starts an in-process emulator and says where it runs. */
+  startEmulator(print: Printer): Promise<ChainTarget>;
 }
 
 /**
@@ -41,17 +47,22 @@ export interface CloudChain {
  */
 export async function runCloudChain(print: Printer, chain: CloudChain): Promise<void> {
   const { cluster, words } = chain;
-  print.heading(`${chain.label}: ${chain.product} cluster → kubeconfig → deploy → load balancer → secret → delete (${chain.against})`);
-  const target = await chain.start(print);
+  const real = process.env[chain.realFlag] === '1';
+  const external = !real && chain.emulatorVariable !== undefined && process.env[chain.emulatorVariable] !== undefined;
+  const against = real ? `REAL ${chain.label.toUpperCase()}` : external ? `the emulator ${chain.emulatorVariable ?? ''} names` : `${chain.label} emulator`;
+  print.heading(`${chain.label}: ${chain.product} cluster → kubeconfig → deploy → load balancer → secret → delete (${against})`);
+  for (const note of chain.notes ?? []) print.line(note);
+  const target: ChainTarget = real || external ? { providerOptions: {}, close: async () => {} } : await chain.startEmulator(print);
+  const timeoutMs = real ? chain.realTimeoutMs : 60_000;
   let provider: ICloudProvider | undefined;
   try {
-    provider = await createCloudProvider(chain.cloud, target.providerOptions);
+    provider = await createCloudProvider(chain.cloud, { ...chain.providerOptions, ...(real ? {} : { pollIntervalMs: 100, maxPollIntervalMs: 500 }), ...target.providerOptions });
     const plan = await provider.planCluster(cluster);
     print.line(`plan: ${plan.steps.map((s) => `${s.action} ${s.kind} ${s.name}`).join(', ')}`);
     const onProgress = (e: ProgressEvent): void => {
       if (e.phase === 'succeeded' || e.phase === 'failed') print.line(`[${String(e.elapsedMs).padStart(5)} ms] ${e.phase === 'failed' ? '✗' : '✓'} ${e.resource}: ${e.message}`, 2);
     };
-    const info = await provider.createCluster(cluster, { onProgress, timeoutMs: chain.timeoutMs });
+    const info = await provider.createCluster(cluster, { onProgress, timeoutMs });
     print.ok(`cluster ${info.name} is ${info.status}: Kubernetes ${info.version}, ${info.nodePools.map((p) => `${p.name} ${p.minNodes}-${p.maxNodes}×${p.instanceType}`).join(', ')}`);
 
     const kubeconfig = await provider.getKubeconfig(cluster.name, { auth: 'token' });
@@ -86,7 +97,7 @@ export async function runCloudChain(print: Printer, chain: CloudChain): Promise<
     await provider.deleteSecret('shop-demo/db', { force: true });
 
     await provider.deleteLoadBalancer({ clusterName: cluster.name, name: chain.loadBalancer.name, namespace: chain.loadBalancer.namespace ?? 'default' });
-    await provider.deleteCluster(cluster.name, { onProgress, timeoutMs: chain.timeoutMs });
+    await provider.deleteCluster(cluster.name, { onProgress, timeoutMs });
     print.ok(`deleted the load balancer, ${words.deleted}`);
     if (target.inventory) {
       const left = Object.entries(target.inventory() as Record<string, readonly string[]>).filter(([, v]) => v.length > 0);
