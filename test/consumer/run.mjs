@@ -66,6 +66,7 @@ const entries = packages.flatMap(({ pkg }) =>
 // Entries that need an optional peer dependency, with the error a consumer without it gets.
 const NEEDS_PEER = {
   '@gati-framework/core/testing/contract': { peer: 'vitest', error: /Cannot find package 'vitest'/ },
+  '@gati-framework/kubernetes/testing': { peer: 'vitest', error: /Cannot find package 'vitest'/ },
   '@gati-framework/observability/register': { peer: '@opentelemetry/sdk-node', error: /GatiError[\s\S]*INVALID_CONFIG[\s\S]*npm install @opentelemetry\/sdk-node|npm install @opentelemetry\/sdk-node[\s\S]*INVALID_CONFIG/ },
 };
 
