@@ -14,7 +14,7 @@ export {
 } from './common/faults.js';
 export { readBody, sendJson } from './common/http.js';
 export { startHttpsEmulatorServer, type HttpsEmulatorServer, type HttpsEmulatorServerOptions, type RequestHandler } from './common/https-server.js';
-export { intFlag, type EmulatorContext, type EmulatorEndpoint, type EmulatorModule, type RunningEmulator, type WrittenFiles } from './common/module.js';
+export { intFlag, intFlags, type EmulatorContext, type EmulatorEndpoint, type EmulatorModule, type RunningEmulator, type WrittenFiles } from './common/module.js';
 export { RequestLog, type RequestLogEntry, type RequestLogFilter } from './common/request-log.js';
 export { startEmulatorServer, type EmulatorServer, type EmulatorServerOptions, type RequestContext, type ShellContext, type ShellHandler } from './common/server.js';
 export { StateClock, type LifecycleState, type StateClockOptions } from './common/state-clock.js';

@@ -1,4 +1,4 @@
-import { intFlag, type EmulatorModule } from '../common/module.js';
+import { intFlags, type EmulatorModule } from '../common/module.js';
 import { DEFAULT_EMULATOR_CREDENTIALS } from './credentials.js';
 
 /**
@@ -17,9 +17,6 @@ export const awsEmulatorModule: EmulatorModule = {
     'nodegroup-create-ms': 'milliseconds from CreateNodegroup to ACTIVE (default 200)',
   },
   async start(context, flags) {
-    const port = intFlag(flags, 'aws-port');
-    const clusterCreateMs = intFlag(flags, 'eks-create-ms');
-    const nodegroupCreateMs = intFlag(flags, 'nodegroup-create-ms');
     const credentials = {
       accessKeyId: flags['aws-access-key-id'] ?? DEFAULT_EMULATOR_CREDENTIALS.accessKeyId,
       secretAccessKey: flags['aws-secret-access-key'] ?? DEFAULT_EMULATOR_CREDENTIALS.secretAccessKey,
@@ -27,11 +24,11 @@ export const awsEmulatorModule: EmulatorModule = {
     const { AwsEmulator } = await import('./server.js');
     const emulator = await AwsEmulator.start({
       ...(flags['aws-region'] ? { region: flags['aws-region'] } : {}),
-      ...(port !== undefined ? { port } : {}),
+      ...intFlags(flags, { port: 'aws-port' }),
       host: context.host,
       credentials: [credentials],
       kubernetes: { ca: context.ca, logger: context.logger },
-      timings: { ...(clusterCreateMs !== undefined ? { clusterCreateMs } : {}), ...(nodegroupCreateMs !== undefined ? { nodegroupCreateMs } : {}) },
+      timings: intFlags(flags, { clusterCreateMs: 'eks-create-ms', nodegroupCreateMs: 'nodegroup-create-ms' }),
       logger: context.logger,
       sharedRequestLog: context.requestLog,
     });

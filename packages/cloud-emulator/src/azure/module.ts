@@ -1,4 +1,4 @@
-import { intFlag, type EmulatorModule } from '../common/module.js';
+import { intFlags, type EmulatorModule } from '../common/module.js';
 import type { AzureEmulator } from './server.js';
 
 /**
@@ -23,18 +23,13 @@ export const azureEmulatorModule: EmulatorModule = {
     'aks-delete-ms': 'milliseconds from a managed cluster DELETE to gone (default 200)',
   },
   async start(context, flags) {
-    const port = intFlag(flags, 'azure-port');
-    const retryAfterSeconds = intFlag(flags, 'azure-retry-after');
-    const clusterCreateMs = intFlag(flags, 'aks-create-ms');
-    const clusterDeleteMs = intFlag(flags, 'aks-delete-ms');
     const { AzureEmulator } = await import('./server.js');
     const emulator = await AzureEmulator.start({
       host: context.host,
       ca: context.ca,
-      ...(port !== undefined ? { port } : {}),
-      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+      ...intFlags(flags, { port: 'azure-port', retryAfterSeconds: 'azure-retry-after' }),
       ...(flags['azure-vault'] ? { vaults: [flags['azure-vault']] } : {}),
-      timings: { ...(clusterCreateMs !== undefined ? { clusterCreateMs } : {}), ...(clusterDeleteMs !== undefined ? { clusterDeleteMs } : {}) },
+      timings: intFlags(flags, { clusterCreateMs: 'aks-create-ms', clusterDeleteMs: 'aks-delete-ms' }),
       sharedRequestLog: context.requestLog,
       logger: context.logger,
     });

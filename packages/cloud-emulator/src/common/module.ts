@@ -61,3 +61,16 @@ export function intFlag(flags: Record<string, string | undefined>, name: string)
   if (!Number.isInteger(n) || n < 0) throw new GatiError('INVALID_CONFIG', `--${name} must be a non-negative integer (got ${v})`);
   return n;
 }
+
+/**
+ * Several integer flags at once, keyed as the emulator's options name them: `{ port: 'aws-port' }`
+ * → `{ port: 4566 }` when `--aws-port 4566` was given, `{}` when not (so defaults stay the emulator's).
+ */
+export function intFlags<K extends string>(flags: Record<string, string | undefined>, names: Record<K, string>): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const key of Object.keys(names) as K[]) {
+    const value = intFlag(flags, names[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}

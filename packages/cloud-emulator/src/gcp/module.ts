@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { intFlag, type EmulatorModule } from '../common/module.js';
+import { intFlags, type EmulatorModule } from '../common/module.js';
 
 /**
  * The GCP emulator (GKE's container v1 REST API with a Kubernetes API per cluster, serviceusage)
@@ -22,17 +22,12 @@ export const gcpEmulatorModule: EmulatorModule = {
     'gke-delete-ms': 'milliseconds from clusters.delete to gone (default 200)',
   },
   async start(context, flags) {
-    const port = intFlag(flags, 'gcp-port');
-    const grpcPort = intFlag(flags, 'gcp-grpc-port');
-    const clusterCreateMs = intFlag(flags, 'gke-create-ms');
-    const clusterDeleteMs = intFlag(flags, 'gke-delete-ms');
     const { GcpEmulator } = await import('./server.js');
     const emulator = await GcpEmulator.start({
       host: context.host,
-      ...(port !== undefined ? { port } : {}),
-      ...(grpcPort !== undefined ? { grpcPort } : {}),
+      ...intFlags(flags, { port: 'gcp-port', grpcPort: 'gcp-grpc-port' }),
       ...(flags['gcp-project'] ? { project: flags['gcp-project'] } : {}),
-      timings: { ...(clusterCreateMs !== undefined ? { clusterCreateMs } : {}), ...(clusterDeleteMs !== undefined ? { clusterDeleteMs } : {}) },
+      timings: intFlags(flags, { clusterCreateMs: 'gke-create-ms', clusterDeleteMs: 'gke-delete-ms' }),
       // One CA for the gRPC endpoint and every cluster's Kubernetes API: the file the CLI writes
       // (`GATI_EMULATOR_CA_FILE`, which cloud-gcp reads) trusts them all.
       ca: context.ca,

@@ -1,4 +1,4 @@
-import { intFlag, type EmulatorModule } from '../common/module.js';
+import { intFlags, type EmulatorModule } from '../common/module.js';
 
 /** The Kubernetes API emulator as a `gati-emulator` module; its implementation is imported in `start()`. */
 export const kubernetesEmulatorModule: EmulatorModule = {
@@ -12,19 +12,16 @@ export const kubernetesEmulatorModule: EmulatorModule = {
     'load-balancer-ms': 'milliseconds until a LoadBalancer gets an address (default 500)',
   },
   async start(context, flags) {
-    const port = intFlag(flags, 'k8s-port');
-    const podReadyMs = intFlag(flags, 'pod-ready-ms');
-    const loadBalancerMs = intFlag(flags, 'load-balancer-ms');
     const { startKubernetesEmulator } = await import('./emulator.js');
     const emulator = await startKubernetesEmulator({
       host: context.host,
       ca: context.ca,
       requestLog: context.requestLog,
       logger: context.logger,
-      ...(port !== undefined ? { port } : {}),
+      ...intFlags(flags, { port: 'k8s-port' }),
       ...(flags['k8s-token'] ? { token: flags['k8s-token'] } : {}),
       ...(flags['k8s-cluster-name'] ? { clusterName: flags['k8s-cluster-name'] } : {}),
-      delays: { ...(podReadyMs !== undefined ? { podReadyMs } : {}), ...(loadBalancerMs !== undefined ? { loadBalancerMs } : {}) },
+      delays: intFlags(flags, { podReadyMs: 'pod-ready-ms', loadBalancerMs: 'load-balancer-ms' }),
     });
     return {
       endpoints: () => [{ name: 'kubernetes', url: emulator.url }],
