@@ -120,7 +120,7 @@ async function untilRunning(op: Operation, client: ClusterManagerClient, gcp: Re
 /** Finds or creates the cluster (adopting one whose create answer was lost) and waits until it is RUNNING. */
 export async function ensureCluster(op: Operation, client: ClusterManagerClient, gcp: ResolvedGcpConfig, config: ClusterConfig, net: { network: string; subnetwork: string }): Promise<ICluster> {
   const what = `creating cluster ${config.name}`;
-  const resource = `cluster/${config.name}`;
+  const resource = `gke-cluster/${config.name}`;
   await ensure<unknown>(op, {
     what,
     resource,
@@ -170,7 +170,7 @@ export async function ensureNodePool(op: Operation, client: ClusterManagerClient
 
 /** Deletes the cluster (GKE removes its node pools with it) and waits until it is gone. False when there was none. */
 export async function deleteGke(op: Operation, client: ClusterManagerClient, gcp: ResolvedGcpConfig, name: string): Promise<boolean> {
-  const resource = `cluster/${name}`;
+  const resource = `gke-cluster/${name}`;
   const cluster = await op.call(`reading cluster ${name}`, () => readCluster(client, gcp, name), resource);
   if (!cluster) return false;
   if (cluster.resourceLabels?.[DELETION_PROTECTION_LABEL] === 'true') {
