@@ -46,6 +46,7 @@ export type {
   ValidationIssue,
   ValidationResult,
 } from './config/results.js';
+export { cidrContains, cidrOverlaps, cidrSize, formatCidr, formatIpv4, networkOf, parseCidr, type Ipv4Cidr } from './config/cidr.js';
 export { extraCaFromEnvironment } from './config/extra-ca.js';
 export { invalidConfigError, parseConfig, validateWithSchema } from './config/validate.js';
 export { VALIDATION_LIMITS, capIssues, inspectInput, type ValidationLimits } from './config/limits.js';

@@ -1,4 +1,4 @@
-import { invalidConfigError, type GatiError } from '@gati-framework/core';
+import { formatCidr, invalidConfigError, networkOf, type GatiError } from '@gati-framework/core';
 
 /** Smallest subnet Gati cuts: AWS allows /28, and five addresses of each are reserved. */
 const SMALLEST_PREFIX = 28;
@@ -8,18 +8,14 @@ const SMALLEST_PREFIX = 28;
  * Throws INVALID_CONFIG naming `network.cidrBlock` when it is not a CIDR or too small.
  */
 export function splitCidr(cidr: string, count: number): string[] {
-  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  if (!m) throw cidrError(`not an IPv4 CIDR: ${cidr}`);
-  const base = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
-  const prefix = Number(m[5]);
+  const block = networkOf(cidr);
+  if (!block) throw cidrError(`not an IPv4 CIDR: ${cidr}`);
+  const { base, prefix } = block;
   const bits = Math.ceil(Math.log2(count));
   const newPrefix = prefix + bits;
   if (newPrefix > SMALLEST_PREFIX) throw cidrError(`${cidr} is too small for ${count} subnets (each would be /${newPrefix}; AWS allows /${SMALLEST_PREFIX} at most): use /${SMALLEST_PREFIX - bits} or larger`);
   const size = 2 ** (32 - newPrefix);
-  return Array.from({ length: count }, (_, i) => {
-    const ip = base + i * size;
-    return `${[24, 16, 8, 0].map((s) => Math.floor(ip / 2 ** s) % 256).join('.')}/${newPrefix}`;
-  });
+  return Array.from({ length: count }, (_, i) => formatCidr({ base: base + i * size, prefix: newPrefix }));
 }
 
 function cidrError(message: string): GatiError {

@@ -1,32 +1,22 @@
-/** IPv4 CIDR arithmetic for the node subnet and the cluster's service range. */
+import { cidrOverlaps, formatIpv4, invalidConfigError, networkOf, type Ipv4Cidr } from '@gati-framework/core';
 
-function toInt(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-}
+/* The node subnet and the cluster's service and pod ranges, from the virtual network's block. */
 
-function toIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
-export function parseCidr(cidr: string): { base: number; prefix: number } {
-  const [ip = '0.0.0.0', prefix = '32'] = cidr.split('/');
-  const p = Number(prefix);
-  const size = 2 ** (32 - p);
-  return { base: Math.floor(toInt(ip) / size) * size, prefix: p };
+/** A block of the config (host bits, if any, masked); INVALID_CONFIG at network.cidrBlock when malformed. */
+function block(cidr: string): Ipv4Cidr {
+  const c = networkOf(cidr);
+  if (!c) throw invalidConfigError('cluster config', [{ path: 'network.cidrBlock', message: `not an IPv4 CIDR: ${cidr}`, code: 'custom' }]);
+  return c;
 }
 
 /** The first half of the block (a /16 gives a /17) for the node subnet, leaving room for more subnets; a /29 or smaller is used whole. */
 export function nodeSubnetCidr(vnetCidr: string): string {
-  const { base, prefix } = parseCidr(vnetCidr);
-  return `${toIp(base)}/${prefix >= 29 ? prefix : prefix + 1}`;
+  const { base, prefix } = block(vnetCidr);
+  return `${formatIpv4(base)}/${prefix >= 29 ? prefix : prefix + 1}`;
 }
 
-export function overlaps(a: string, b: string): boolean {
-  const x = parseCidr(a);
-  const y = parseCidr(b);
-  const xEnd = x.base + 2 ** (32 - x.prefix);
-  const yEnd = y.base + 2 ** (32 - y.prefix);
-  return x.base < yEnd && y.base < xEnd;
+function overlaps(a: string, b: string): boolean {
+  return cidrOverlaps(block(a), block(b));
 }
 
 /**
@@ -36,5 +26,5 @@ export function overlaps(a: string, b: string): boolean {
 export function clusterRanges(vnetCidr: string): { serviceCidr: string; dnsServiceIP: string; podCidr: string } {
   const services = ['172.16.0.0/16', '10.254.0.0/16', '192.168.240.0/20'].find((c) => !overlaps(c, vnetCidr)) ?? '172.16.0.0/16';
   const pods = ['10.244.0.0/16', '192.168.0.0/17', '172.20.0.0/16'].find((c) => !overlaps(c, vnetCidr) && !overlaps(c, services)) ?? '10.244.0.0/16';
-  return { serviceCidr: services, dnsServiceIP: toIp(parseCidr(services).base + 10), podCidr: pods };
+  return { serviceCidr: services, dnsServiceIP: formatIpv4(block(services).base + 10), podCidr: pods };
 }

@@ -1,4 +1,4 @@
-import { cidrSize, parseCidr } from './cidr.js';
+import { cidrSize, parseCidr } from '@gati-framework/core';
 import type { AwsContext } from './context.js';
 
 /* The EC2 resources' records, filter attributes and XML shapes (what DescribeX answers). */

@@ -1,4 +1,4 @@
-import { cidrContains, cidrOverlaps, parseCidr } from './cidr.js';
+import { cidrContains, cidrOverlaps, parseCidr } from '@gati-framework/core';
 import { ec2Id, type AwsContext } from './context.js';
 import {
   globMatch,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { cidrContains, cidrOverlaps, parseCidr, type Cidr } from '../aws/cidr.js';
+import { cidrContains, cidrOverlaps, parseCidr, type Ipv4Cidr } from '@gati-framework/core';
 import { refuseWhileBusy, type ArmRequest } from './resources.js';
 import { keyOf, newEtag, provisioningStateOf, type ArmState, type SubnetRecord, type VirtualNetworkRecord } from './state.js';
 import { AzureApiError, isObject, resourceGroupNotFound, resourceNotFound, tagsOf, type ArmReply, type Json } from './wire.js';
@@ -13,7 +13,7 @@ function checkName(name: string, what: string): void {
   if (!NAME.test(name)) throw new AzureApiError(400, 'InvalidResourceName', `Resource name ${name} is invalid. The name can be up to 64 characters long, begin with a letter or number, end with a letter, number or underscore, and contain only letters, numbers, underscores, periods, or hyphens (${what}).`);
 }
 
-function cidr(text: unknown, field: string): Cidr {
+function cidr(text: unknown, field: string): Ipv4Cidr {
   const parsed = typeof text === 'string' ? parseCidr(text) : undefined;
   if (!parsed) throw new AzureApiError(400, 'InvalidAddressPrefixFormat', `Address prefix ${String(text)} of ${field} does not have a valid format: use an IPv4 CIDR without host bits, e.g. 10.0.0.0/16.`);
   return parsed;

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { FaultInjector } from '../common/faults.js';
-import { gatewayOf, overlaps, parseCidr, type Ipv4Range } from './cidr.js';
+import { cidrOverlaps, formatIpv4, parseCidr, type Ipv4Cidr } from '@gati-framework/core';
 import { renderGcpFault } from './faults.js';
 import { computeError } from './wire.js';
 
@@ -144,14 +144,14 @@ export class ComputeService {
     for (let i = 0; i < mine.length; i++) {
       for (let j = i + 1; j < mine.length; j++) {
         const [a, b] = [mine[i], mine[j]];
-        if (a && b && overlaps(a.range, b.range)) throw computeError('INVALID_ARGUMENT', 'invalid', `Invalid IPCidrRange: ${b.range.text} conflicts with ${a.range.text} in the same subnetwork.`);
+        if (a && b && cidrOverlaps(a.range, b.range)) throw computeError('INVALID_ARGUMENT', 'invalid', `Invalid IPCidrRange: ${b.text} conflicts with ${a.text} in the same subnetwork.`);
       }
     }
     for (const other of this.resources.values()) {
       if (other.kind !== 'subnetwork' || other.project !== project || lastSegment(other.body['network'], 'networks') !== network) continue;
       for (const theirs of rangesOf(other.body, 'resource')) {
-        const clash = mine.find((m) => overlaps(m.range, theirs.range));
-        if (clash) throw computeError('INVALID_ARGUMENT', 'invalid', `Invalid IPCidrRange: ${clash.range.text} conflicts with existing subnetwork '${other.name}' in region '${other.region ?? ''}'.`);
+        const clash = mine.find((m) => cidrOverlaps(m.range, theirs.range));
+        if (clash) throw computeError('INVALID_ARGUMENT', 'invalid', `Invalid IPCidrRange: ${clash.text} conflicts with existing subnetwork '${other.name}' in region '${other.region ?? ''}'.`);
       }
     }
   }
@@ -178,7 +178,7 @@ export class ComputeService {
     }
     if (r.kind === 'subnetwork') {
       const primary = parseCidr(String(r.body['ipCidrRange']));
-      return { privateIpGoogleAccess: false, secondaryIpRanges: [], stackType: 'IPV4_ONLY', purpose: 'PRIVATE', ...common, network: networkLink(), region: regionLink, gatewayAddress: primary ? gatewayOf(primary) : undefined, fingerprint: fingerprint(r) };
+      return { privateIpGoogleAccess: false, secondaryIpRanges: [], stackType: 'IPV4_ONLY', purpose: 'PRIVATE', ...common, network: networkLink(), region: regionLink, gatewayAddress: primary ? formatIpv4(primary.base + 1) : undefined, fingerprint: fingerprint(r) };
     }
     return { nats: [], ...common, network: networkLink(), region: regionLink };
   }
@@ -245,7 +245,7 @@ export function lastSegment(value: unknown, collection: string): string | undefi
   return m ? m[1] : value.includes('/') ? value.slice(value.lastIndexOf('/') + 1) : value;
 }
 
-function rangesOf(body: Json, field: string): { range: Ipv4Range }[] {
+function rangesOf(body: Json, field: string): { range: Ipv4Cidr; text: string }[] {
   const texts: { text: unknown; path: string }[] = [{ text: body['ipCidrRange'], path: `${field}.ipCidrRange` }];
   const secondary = Array.isArray(body['secondaryIpRanges']) ? (body['secondaryIpRanges'] as Json[]) : [];
   secondary.forEach((s, i) => {
@@ -255,7 +255,7 @@ function rangesOf(body: Json, field: string): { range: Ipv4Range }[] {
   return texts.map(({ text, path }) => {
     const range = typeof text === 'string' ? parseCidr(text) : undefined;
     if (!range) throw computeError('INVALID_ARGUMENT', 'invalid', `Invalid value for field '${path}': '${String(text ?? '')}'. Invalid IPCidrRange: ${String(text ?? '')} is not a valid IPv4 CIDR range (with no host bits set).`);
-    return { range };
+    return { range, text: text as string };
   });
 }
 

@@ -1,4 +1,4 @@
-import { ensure, GatiError, ownedBy, ownershipTags, type ClusterConfig, type Operation, type PlanStep } from '@gati-framework/core';
+import { cidrOverlaps, ensure, GatiError, networkOf, ownedBy, ownershipTags, type ClusterConfig, type Operation, type PlanStep } from '@gati-framework/core';
 import type { GlobalOperationsClient, NetworksClient, RegionOperationsClient, RoutersClient, SubnetworksClient, protos } from '@google-cloud/compute';
 import { grpcStatus } from '../errors/gcp-errors.js';
 import type { ResolvedGcpConfig } from '../provider/config.js';
@@ -46,37 +46,19 @@ export function descriptionTags(description: string | null | undefined): Record<
   return out;
 }
 
-function toInt(v: unknown): number {
-  return Number(v ?? 0) >>> 0;
-}
-
-function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => ((acc << 8) + Number(part)) >>> 0, 0);
-}
-
-/** True when two IPv4 CIDR ranges share an address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const range = (c: string): [number, number] => {
-    const [ip, bits] = c.split('/');
-    const size = 2 ** (32 - toInt(bits));
-    const start = ipToInt(ip ?? '0.0.0.0') - (ipToInt(ip ?? '0.0.0.0') % size);
-    return [start, start + size - 1];
-  };
-  const [a0, a1] = range(a);
-  const [b0, b1] = range(b);
-  return a0 <= b1 && b0 <= a1;
-}
-
 /** The three ranges of the subnetwork Gati creates; overlaps are INVALID_CONFIG with the paths to change. */
 export function subnetworkRanges(config: ClusterConfig, gcp: ResolvedGcpConfig): { nodes: string; pods: string; services: string } {
   const ranges = { nodes: config.network?.cidrBlock ?? DEFAULT_NODES_CIDR, pods: gcp.podsCidr ?? DEFAULT_PODS_CIDR, services: gcp.servicesCidr ?? DEFAULT_SERVICES_CIDR };
   const issues: { path: string; message: string; code: string }[] = [];
   const paths = { nodes: 'network.cidrBlock', pods: 'gcp.podsCidr', services: 'gcp.servicesCidr' } as const;
   const keys = ['nodes', 'pods', 'services'] as const;
+  const blocks = Object.fromEntries(keys.map((k) => [k, networkOf(ranges[k])]));
+  for (const k of keys) if (!blocks[k]) issues.push({ path: paths[k], message: `not an IPv4 CIDR: ${ranges[k]}`, code: 'custom' });
   for (let i = 0; i < keys.length; i++) {
     for (let j = i + 1; j < keys.length; j++) {
       const [x, y] = [keys[i]!, keys[j]!];
-      if (cidrsOverlap(ranges[x], ranges[y])) issues.push({ path: paths[y], message: `${ranges[y]} overlaps the ${x} range ${ranges[x]}: choose another range`, code: 'custom' });
+      const [a, b] = [blocks[x], blocks[y]];
+      if (a && b && cidrOverlaps(a, b)) issues.push({ path: paths[y], message: `${ranges[y]} overlaps the ${x} range ${ranges[x]}: choose another range`, code: 'custom' });
     }
   }
   if (issues.length > 0) {
