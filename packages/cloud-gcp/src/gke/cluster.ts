@@ -39,6 +39,8 @@ export async function readCluster(client: ClusterManagerClient, gcp: ResolvedGcp
 /** Polls a GKE operation (not a google.longrunning one) until DONE; DONE with an error or a status message is a failure. */
 export async function waitOperation(op: Operation, client: ClusterManagerClient, gcp: ResolvedGcpConfig, started: IOperation, what: string, resource: string): Promise<void> {
   const id = String(started.name ?? '');
+  // Without an operation to follow, nothing says the change was made: fail rather than pass.
+  if (id === '') throw new GatiError('PROVIDER_ERROR', `${what}: GKE answered without an operation to follow.`, { provider: 'gcp', retryable: false, details: { resource } });
   const name = id.includes('/') ? id : `${parentOf(gcp)}/operations/${id}`;
   await op.wait(resource, async () => {
     const [o] = await client.getOperation({ name });
